@@ -1,0 +1,110 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError } from '#src/common/app-error.js';
+import { errorCodeForHttpStatus, httpStatusForErrorCode } from '#src/common/error-status.js';
+import { requestIdOf } from '#src/common/request-id.js';
+import { type ErrorBody, ErrorCode } from '#src/contract/index.js';
+import { isDatabaseUnavailable } from '#src/database/sql-state.js';
+
+/** Errors thrown by Express middleware (body-parser) carry their status on the error itself. */
+interface HttpLikeError {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  expose?: unknown;
+}
+
+const defaultMessages: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.ValidationFailed]: 'The request is not valid.',
+  [ErrorCode.Unauthenticated]: 'Authentication is required.',
+  [ErrorCode.Forbidden]: 'You are not allowed to do this.',
+  [ErrorCode.NotFound]: 'Not found.',
+  [ErrorCode.PayloadTooLarge]: 'The request body is too large.',
+  [ErrorCode.RateLimited]: 'Too many requests; retry later.',
+  [ErrorCode.ServiceUnavailable]: 'The service is temporarily unavailable.',
+  [ErrorCode.Internal]: 'Something went wrong on our side.',
+};
+
+/**
+ * Turns every error into the contract's error body (SPEC §2). Client errors keep a safe message;
+ * anything unexpected becomes 500 INTERNAL, logged once with the request id and never echoed.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const requestId = requestIdOf(request);
+    const body = this.toBody(exception, requestId);
+
+    if (body.code === ErrorCode.Internal) {
+      this.logger.error({ err: exception, requestId, method: request.method, path: request.path }, 'Unhandled error');
+    } else if (body.code === ErrorCode.ServiceUnavailable && !(exception instanceof HttpException)) {
+      this.logger.warn({ err: exception, requestId }, 'Database unavailable');
+    }
+    if (response.headersSent) {
+      // A streamed response already started; all that is left is to end it.
+      response.end();
+      return;
+    }
+    response.setHeader('X-Request-Id', requestId);
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string): ErrorBody {
+    if (exception instanceof AppError) {
+      return this.body(exception.code, exception.message, requestId, exception.details);
+    }
+    if (exception instanceof HttpException) {
+      const code = errorCodeForHttpStatus(exception.getStatus());
+      // Framework messages for client errors are safe and useful ("Cannot GET /x"); server ones are not.
+      const message = code === ErrorCode.Internal ? undefined : this.messageOf(exception);
+      const details = code === ErrorCode.ServiceUnavailable ? this.detailsOf(exception) : undefined;
+      return this.body(code, message, requestId, details);
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return this.body(ErrorCode.ServiceUnavailable, undefined, requestId);
+    }
+    const httpLike = (typeof exception === 'object' && exception !== null ? exception : {}) as HttpLikeError;
+    const status = typeof httpLike.status === 'number' ? httpLike.status : httpLike.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500 && httpLike.expose === true) {
+      const code = httpLike.type === 'entity.parse.failed' ? ErrorCode.ValidationFailed : errorCodeForHttpStatus(status);
+      const message = httpLike.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : undefined;
+      return this.body(code, message, requestId);
+    }
+    return this.body(ErrorCode.Internal, undefined, requestId);
+  }
+
+  private body(
+    code: ErrorCode,
+    message: string | undefined,
+    requestId: string,
+    details?: ErrorBody['details'],
+  ): ErrorBody {
+    const statusCode = httpStatusForErrorCode(code);
+    return {
+      statusCode,
+      code,
+      message: message ?? defaultMessages[code] ?? HttpStatus[statusCode] ?? 'Error',
+      requestId,
+      ...(details === undefined ? {} : { details }),
+    };
+  }
+
+  private messageOf(exception: HttpException): string | undefined {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+    if (Array.isArray(message) && message.every((part) => typeof part === 'string')) return message.join('; ');
+    return undefined;
+  }
+
+  private detailsOf(exception: HttpException): Record<string, unknown> | undefined {
+    const response = exception.getResponse();
+    return typeof response === 'object' ? (response as Record<string, unknown>) : undefined;
+  }
+}

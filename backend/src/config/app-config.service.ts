@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Environment, LogLevel, NodeEnv } from '#src/config/environment.js';
+import { findWorkspaceRoot } from '#src/config/workspace-root.js';
+
+/** Typed, validated settings. The only reader of the environment (through `ConfigService`). */
+@Injectable()
+export class AppConfigService {
+  private generatedJwtSecret?: string;
+
+  constructor(private readonly config: ConfigService<Environment, true>) {}
+
+  private get<K extends keyof Environment>(key: K): Environment[K] {
+    return this.config.get(key, { infer: true });
+  }
+
+  get nodeEnv(): NodeEnv {
+    return this.get('NODE_ENV');
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  get port(): number {
+    return this.get('PORT');
+  }
+
+  get logLevel(): LogLevel {
+    return this.get('LOG_LEVEL');
+  }
+
+  get dataDir(): string {
+    return resolve(this.get('DATA_DIR') ?? join(findWorkspaceRoot(), '.data'));
+  }
+
+  get migrationsDir(): string {
+    return resolve(this.get('MIGRATIONS_DIR') ?? join(findWorkspaceRoot(), 'db', 'migrations'));
+  }
+
+  /** Undefined means: start the embedded PostgreSQL. */
+  get databaseUrl(): string | undefined {
+    return this.get('DATABASE_URL');
+  }
+
+  get databasePoolMax(): number {
+    return this.get('DATABASE_POOL_MAX');
+  }
+
+  get embeddedDatabasePort(): number {
+    return this.get('EMBEDDED_DB_PORT');
+  }
+
+  /**
+   * The configured secret, or in development a random one generated once and kept in
+   * `DATA_DIR/jwt-secret`, so sessions survive restarts. Production never reaches the fallback:
+   * validation requires `JWT_SECRET` there.
+   */
+  get jwtSecret(): string {
+    const configured = this.get('JWT_SECRET');
+    if (configured !== undefined) return configured;
+    this.generatedJwtSecret ??= this.readOrCreateDevelopmentSecret();
+    return this.generatedJwtSecret;
+  }
+
+  get deepseekApiKey(): string | undefined {
+    return this.get('DEEPSEEK_API_KEY');
+  }
+
+  get isDemoMode(): boolean {
+    return this.deepseekApiKey === undefined;
+  }
+
+  get deepseekBaseUrl(): string {
+    return this.get('DEEPSEEK_BASE_URL');
+  }
+
+  get aiDefaultModel(): string {
+    return this.get('AI_DEFAULT_MODEL');
+  }
+
+  get aiTimeoutMs(): number {
+    return this.get('AI_TIMEOUT_MS');
+  }
+
+  get signupCredits(): number {
+    return this.get('SIGNUP_CREDITS');
+  }
+
+  get adminCredentials(): { email: string; password: string } | undefined {
+    const email = this.get('ADMIN_EMAIL');
+    const password = this.get('ADMIN_PASSWORD');
+    return email !== undefined && password !== undefined ? { email, password } : undefined;
+  }
+
+  get rateLimits(): { loginPerMinute: number; registerPerMinute: number; chatPerMinute: number } {
+    return {
+      loginPerMinute: this.get('RATE_LIMIT_LOGIN_PER_MIN'),
+      registerPerMinute: this.get('RATE_LIMIT_REGISTER_PER_MIN'),
+      chatPerMinute: this.get('RATE_LIMIT_CHAT_PER_MIN'),
+    };
+  }
+
+  get redisUrl(): string | undefined {
+    return this.get('REDIS_URL');
+  }
+
+  get corsOrigins(): string[] {
+    return (this.get('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0);
+  }
+
+  get bodyLimitBytes(): number {
+    return this.get('BODY_LIMIT_BYTES');
+  }
+
+  private readOrCreateDevelopmentSecret(): string {
+    const file = join(this.dataDir, 'jwt-secret');
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      mkdirSync(this.dataDir, { recursive: true, mode: 0o755 });
+      const secret = randomBytes(48).toString('base64url');
+      // 'wx' fails if another process created the file first; then that one's secret wins.
+      try {
+        writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+        return secret;
+      } catch {
+        return readFileSync(file, 'utf8').trim();
+      }
+    }
+  }
+}

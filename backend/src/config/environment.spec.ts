@@ -1,0 +1,55 @@
+import { validateEnvironment } from '#src/config/environment.js';
+
+describe('validateEnvironment', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const environment = validateEnvironment({});
+
+    expect(environment).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DEEPSEEK_BASE_URL: 'https://api.deepseek.com',
+      AI_DEFAULT_MODEL: 'deepseek-chat',
+      AI_TIMEOUT_MS: 30000,
+      SIGNUP_CREDITS: 1000,
+      RATE_LIMIT_LOGIN_PER_MIN: 10,
+      RATE_LIMIT_REGISTER_PER_MIN: 20,
+      RATE_LIMIT_CHAT_PER_MIN: 120,
+    });
+    expect(environment.DATABASE_URL).toBeUndefined();
+    expect(environment.DEEPSEEK_API_KEY).toBeUndefined();
+  });
+
+  it('converts numbers and treats empty strings as unset', () => {
+    const environment = validateEnvironment({ PORT: '8080', DATABASE_URL: '', AI_TIMEOUT_MS: '5000' });
+
+    expect(environment.PORT).toBe(8080);
+    expect(environment.AI_TIMEOUT_MS).toBe(5000);
+    expect(environment.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ AI_TIMEOUT_MS: '10' }, 'AI_TIMEOUT_MS'],
+    [{ SIGNUP_CREDITS: '-1' }, 'SIGNUP_CREDITS'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
+    [{ DEEPSEEK_BASE_URL: 'not a url' }, 'DEEPSEEK_BASE_URL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ ADMIN_EMAIL: 'ops@example.com' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('stops boot on %p with a message naming %s', (raw, variable) => {
+    expect(() => validateEnvironment(raw)).toThrow(new RegExp(`Invalid environment:[\\s\\S]*${variable}`));
+  });
+
+  it('requires a JWT_SECRET of 32+ characters in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+    expect(validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => validateEnvironment({ PORT: 'x', AI_TIMEOUT_MS: 'y' })).toThrow(/PORT[\s\S]*AI_TIMEOUT_MS/);
+  });
+});

@@ -1,0 +1,154 @@
+// Decorator metadata drives the type conversion below; loaded here so the module stands alone.
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export const NodeEnv = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NodeEnv)[number];
+
+export const LogLevel = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LogLevel)[number];
+
+const httpUrl = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * The process environment as the backend accepts it (SPEC §1). Validated once at boot; a bad value
+ * stops boot with a message naming the variable. Read it through `AppConfigService`, never directly.
+ */
+export class Environment {
+  @IsIn(NodeEnv)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  /** Unset: the backend starts an embedded PostgreSQL with data under `DATA_DIR/postgres`. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  DATABASE_POOL_MAX: number = 20;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_DB_PORT: number = 54329;
+
+  /** Where development state lives: the embedded database and the generated JWT secret. */
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  /** Plain-SQL migrations; defaults to the workspace's `db/migrations`. */
+  @IsOptional()
+  @IsString()
+  MIGRATIONS_DIR?: string;
+
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Unset: demo mode, a local provider; nothing leaves the machine. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DEEPSEEK_API_KEY?: string;
+
+  @IsUrl(httpUrl, { message: 'DEEPSEEK_BASE_URL must be an http(s) URL' })
+  DEEPSEEK_BASE_URL: string = 'https://api.deepseek.com';
+
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'AI_DEFAULT_MODEL must be a model id such as deepseek-chat' })
+  AI_DEFAULT_MODEL: string = 'deepseek-chat';
+
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  AI_TIMEOUT_MS: number = 30000;
+
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  SIGNUP_CREDITS: number = 1000;
+
+  @ValidateIf((env: Environment) => env.ADMIN_PASSWORD !== undefined || env.ADMIN_EMAIL !== undefined)
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address (required when ADMIN_PASSWORD is set)' })
+  ADMIN_EMAIL?: string;
+
+  @ValidateIf((env: Environment) => env.ADMIN_EMAIL !== undefined || env.ADMIN_PASSWORD !== undefined)
+  @IsString({ message: 'ADMIN_PASSWORD is required when ADMIN_EMAIL is set' })
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be 8 to 128 characters' })
+  @MaxLength(128, { message: 'ADMIN_PASSWORD must be 8 to 128 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_MIN: number = 10;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_REGISTER_PER_MIN: number = 20;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_CHAT_PER_MIN: number = 120;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Comma-separated origins allowed to call the API from a browser; empty = same origin only. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
+
+  @IsIn(LogLevel)
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+/**
+ * Turns the raw process environment into a validated `Environment`, or throws one error that
+ * names every bad variable. Empty strings count as unset, as docker-compose passes them.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const environment = plainToInstance(Environment, present, {
+    enableImplicitConversion: true,
+    excludeExtraneousValues: false,
+  });
+  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((message) =>
+        message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+      ),
+    );
+    throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+  return environment;
+}

@@ -1,0 +1,6 @@
+// The API contract shared by the backend and the admin console: plain types and constants only,
+// with no framework imports, so the console can compile against it.
+export * from './error-body.js';
+export * from './error-codes.js';
+export * from './http-headers.js';
+export * from './roles.js';

@@ -1,0 +1,73 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppConfigService } from '#src/config/app-config.service.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '#src/database/embedded-database.js';
+import { Migrator } from '#src/database/migrator.js';
+
+/**
+ * Brings the database up before anything uses it: starts the embedded PostgreSQL when no
+ * `DATABASE_URL` is set, applies pending migrations as the owner, and stores the settings the SQL
+ * side reads. On shutdown it closes the pool before it stops the embedded server.
+ */
+@Injectable()
+export class DatabaseBootstrap implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseBootstrap.name);
+  private embedded?: EmbeddedDatabase;
+  private ownerUrl?: Promise<string>;
+
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** The owner connection URL, starting the embedded server on first use. */
+  connect(): Promise<string> {
+    this.ownerUrl ??= this.resolveOwnerUrl();
+    return this.ownerUrl;
+  }
+
+  migrator(url: string): Migrator {
+    return new Migrator(url, this.config.migrationsDir);
+  }
+
+  /** Connects, migrates and applies settings; what the application does once at boot. */
+  async prepare(): Promise<string> {
+    const url = await this.connect();
+    const migrator = this.migrator(url);
+    const applied = await migrator.migrate();
+    if (applied.length > 0) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+    await migrator.applySettings({ signupCredits: this.config.signupCredits });
+    return url;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const dataSource = this.runtimeDataSource();
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    if (this.embedded) {
+      await this.embedded.stop();
+      this.embedded = undefined;
+      this.logger.log('Embedded PostgreSQL stopped');
+    }
+  }
+
+  /** The pool, when this context has one (the migration CLI has none). */
+  private runtimeDataSource(): DataSource | undefined {
+    try {
+      return this.moduleRef.get(DataSource, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async resolveOwnerUrl(): Promise<string> {
+    const configured = this.config.databaseUrl;
+    if (configured !== undefined) return configured;
+    this.embedded = await startEmbeddedDatabase({
+      dataDir: this.config.dataDir,
+      port: this.config.embeddedDatabasePort,
+      logger: this.logger,
+    });
+    return this.embedded.url;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * SQLSTATE codes the backend reacts to. PostgreSQL errors are recognised by code, never by message.
+ * The `CG…` codes are raised by CreditGate's own SQL functions (db/migrations).
+ */
+export const SqlState = {
+  UniqueViolation: '23505',
+  ForeignKeyViolation: '23503',
+  CheckViolation: '23514',
+  InsufficientPrivilege: '42501',
+  InvalidParameterValue: '22023',
+  InvalidTextRepresentation: '22P02',
+  NoDataFound: 'P0002',
+  AdminShutdown: '57P01',
+  CrashShutdown: '57P02',
+  CannotConnectNow: '57P03',
+  TooManyConnections: '53300',
+  ApiKeyRevoked: 'CG401',
+  ApiKeyCreditLimit: 'CG402',
+  HoldNotOpen: 'CG409',
+  IdempotencyKeyReused: 'CG422',
+} as const;
+
+export type SqlState = (typeof SqlState)[keyof typeof SqlState];
+
+/** The SQLSTATE of a `pg` error, wherever TypeORM wrapped it. */
+export function sqlStateOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = candidate.driverError?.code ?? candidate.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+const unreachableNetworkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/**
+ * True when the database cannot be reached or is shutting down (SPEC: 503), as opposed to a query
+ * that failed on its own merits.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  if (state !== undefined) {
+    return (
+      state.startsWith('08') ||
+      state === SqlState.AdminShutdown ||
+      state === SqlState.CrashShutdown ||
+      state === SqlState.CannotConnectNow ||
+      state === SqlState.TooManyConnections
+    );
+  }
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && unreachableNetworkCodes.has(code)) return true;
+  // pg raises these as plain Errors without a code when a pooled connection dies or the pool times out.
+  return (
+    typeof message === 'string' &&
+    (message === 'Connection terminated unexpectedly' ||
+      message === 'timeout exceeded when trying to connect' ||
+      message.startsWith('Connection terminated'))
+  );
+}

@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const backendRoot = join(__dirname, '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+export interface BackendProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * The built backend (`dist/main.js`, as `npm start` runs it) in a child process: the real boot path,
+ * embedded database included. Build first (`nx run backend:build`; the test target depends on it).
+ */
+export function startBackend(env: Record<string, string>): BackendProcess {
+  let output = '';
+  const child = spawn(process.execPath, [join(backendRoot, 'dist', 'main.js')], {
+    cwd: backendRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  return { child, baseUrl: `http://127.0.0.1:${env['PORT']}`, output: () => output, exited };
+}
+
+/** Polls until the URL answers 200, or fails with the process output after the deadline. */
+export async function waitForOk(backend: BackendProcess, path: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (backend.child.exitCode !== null) throw new Error(`backend exited early:\n${backend.output()}`);
+    try {
+      const response = await fetch(`${backend.baseUrl}${path}`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`${path} did not answer 200 within ${timeoutMs} ms:\n${backend.output()}`);
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

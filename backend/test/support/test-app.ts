@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { App } from 'supertest/types.js';
+import { AppModule } from '#src/app.module.js';
+import { appCreateOptions, configureApp } from '#src/app.setup.js';
+import { LOG_DESTINATION } from '#src/logging/log-destination.js';
+import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
+
+export interface TestApp {
+  app: INestApplication;
+  http: App;
+  database: TestDatabase;
+  /** Every JSON line the app logged, for asserting what never appears in logs. */
+  logLines: () => string[];
+  close(): Promise<void>;
+}
+
+/** The environment every test app starts from; a test overrides what it exercises. */
+const baseEnvironment: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'info',
+  JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+};
+
+/**
+ * The whole backend, assembled exactly as `main.ts` does, on a fresh migrated database of its own.
+ * The environment is applied for the app's construction and restored afterwards.
+ */
+export async function createTestApp(
+  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const lines: string[] = [];
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+
+  const saved = { ...process.env };
+  Object.assign(process.env, baseEnvironment, { DATABASE_URL: database.url }, options.env);
+  let app: NestExpressApplication;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(), ...(options.extraModules ?? [])] })
+      .overrideProvider(LOG_DESTINATION)
+      .useValue(logSink)
+      .compile();
+    app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(appCreateOptions));
+    await app.init();
+  } finally {
+    process.env = saved;
+  }
+
+  return {
+    app,
+    http: app.getHttpServer() as App,
+    database,
+    logLines: () => [...lines],
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

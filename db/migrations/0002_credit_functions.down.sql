@@ -1,0 +1,11 @@
+DROP TRIGGER usage_logs_match_ledger ON usage_logs;
+DROP FUNCTION check_usage_matches_ledger();
+DROP FUNCTION admin_add_credits(uuid, uuid, bigint, text, text);
+DROP FUNCTION expire_holds(integer);
+DROP FUNCTION release_hold(uuid);
+DROP FUNCTION close_hold_without_charge(credit_holds, text);
+DROP FUNCTION settle_hold(uuid, bigint, text);
+DROP FUNCTION reserve_credits(uuid, bigint, integer, uuid);
+DROP FUNCTION spend_credits_if_enough(uuid, bigint);
+DROP TRIGGER users_grant_signup_credits ON users;
+DROP FUNCTION grant_signup_credits();
