@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -21,6 +22,6 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: unknown) => {
   // The logger may not exist yet (bad environment, database down): report plainly and fail.
   process.stderr.write(`CreditGate failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (error instanceof Error && error.cause !== undefined) process.stderr.write(`  cause: ${String(error.cause)}\n`);
+  if (error instanceof Error && error.cause !== undefined) process.stderr.write(`  cause: ${inspect(error.cause)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from '#src/common/app-error.js';
 import { errorCodeForHttpStatus, httpStatusForErrorCode } from '#src/common/error-status.js';
@@ -14,15 +14,25 @@ interface HttpLikeError {
   expose?: unknown;
 }
 
-const defaultMessages: Partial<Record<ErrorCode, string>> = {
+/** The message when the thrower gave none (framework errors); domain errors bring their own. */
+const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.ValidationFailed]: 'The request is not valid.',
   [ErrorCode.Unauthenticated]: 'Authentication is required.',
+  [ErrorCode.InsufficientCredits]: 'Not enough credits for this request.',
   [ErrorCode.Forbidden]: 'You are not allowed to do this.',
+  [ErrorCode.AccountDisabled]: 'This account is disabled.',
   [ErrorCode.NotFound]: 'Not found.',
+  [ErrorCode.ConcurrentSpend]: 'Another request took the credits first; retry.',
+  [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',
+  [ErrorCode.IdempotencyInProgress]: 'A request with this Idempotency-Key is still in progress.',
   [ErrorCode.PayloadTooLarge]: 'The request body is too large.',
+  [ErrorCode.IdempotencyKeyReused]: 'This Idempotency-Key was used with a different request.',
   [ErrorCode.RateLimited]: 'Too many requests; retry later.',
-  [ErrorCode.ServiceUnavailable]: 'The service is temporarily unavailable.',
+  [ErrorCode.AiProviderError]: 'The AI provider failed; you were not charged.',
+  [ErrorCode.AiProviderTimeout]: 'The AI provider did not answer in time; you were not charged.',
+  [ErrorCode.AiEmptyResponse]: 'The AI provider answered with nothing; you were not charged.',
   [ErrorCode.Internal]: 'Something went wrong on our side.',
+  [ErrorCode.ServiceUnavailable]: 'The service is temporarily unavailable.',
 };
 
 /**
@@ -71,7 +81,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const httpLike = (typeof exception === 'object' && exception !== null ? exception : {}) as HttpLikeError;
     const status = typeof httpLike.status === 'number' ? httpLike.status : httpLike.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500 && httpLike.expose === true) {
-      const code = httpLike.type === 'entity.parse.failed' ? ErrorCode.ValidationFailed : errorCodeForHttpStatus(status);
+      const code =
+        httpLike.type === 'entity.parse.failed' ? ErrorCode.ValidationFailed : errorCodeForHttpStatus(status);
       const message = httpLike.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : undefined;
       return this.body(code, message, requestId);
     }
@@ -88,7 +99,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return {
       statusCode,
       code,
-      message: message ?? defaultMessages[code] ?? HttpStatus[statusCode] ?? 'Error',
+      message: message ?? defaultMessages[code],
       requestId,
       ...(details === undefined ? {} : { details }),
     };

@@ -38,30 +38,22 @@ export function httpStatusForErrorCode(code: ErrorCode): HttpStatus {
   }
 }
 
+const errorCodeByHttpStatus = new Map<number, ErrorCode>([
+  [HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed],
+  [HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated],
+  [HttpStatus.FORBIDDEN, ErrorCode.Forbidden],
+  [HttpStatus.NOT_FOUND, ErrorCode.NotFound],
+  [HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.NotFound],
+  [HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.PayloadTooLarge],
+  [HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.IdempotencyKeyReused],
+  [HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RateLimited],
+  [HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.ServiceUnavailable],
+]);
+
 /**
  * The code for an error that reached us as a bare HTTP status (framework exceptions, body-parser
  * errors); statuses the contract gives no client-facing code for are reported as INTERNAL.
  */
 export function errorCodeForHttpStatus(status: number): ErrorCode {
-  switch (status) {
-    case HttpStatus.BAD_REQUEST:
-      return ErrorCode.ValidationFailed;
-    case HttpStatus.UNAUTHORIZED:
-      return ErrorCode.Unauthenticated;
-    case HttpStatus.FORBIDDEN:
-      return ErrorCode.Forbidden;
-    case HttpStatus.NOT_FOUND:
-    case HttpStatus.METHOD_NOT_ALLOWED:
-      return ErrorCode.NotFound;
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return ErrorCode.PayloadTooLarge;
-    case HttpStatus.UNPROCESSABLE_ENTITY:
-      return ErrorCode.IdempotencyKeyReused;
-    case HttpStatus.TOO_MANY_REQUESTS:
-      return ErrorCode.RateLimited;
-    case HttpStatus.SERVICE_UNAVAILABLE:
-      return ErrorCode.ServiceUnavailable;
-    default:
-      return ErrorCode.Internal;
-  }
+  return errorCodeByHttpStatus.get(status) ?? ErrorCode.Internal;
 }

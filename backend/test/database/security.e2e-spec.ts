@@ -50,7 +50,9 @@ describe('database security: grants, append-only ledger, row-level security', ()
   });
 
   it('keeps the ledger append-only even for the owner', async () => {
-    await expect(owner.query('UPDATE credit_ledger SET amount = 1 WHERE user_id = $1::uuid', [alice.id])).rejects.toMatchObject({
+    await expect(
+      owner.query('UPDATE credit_ledger SET amount = 1 WHERE user_id = $1::uuid', [alice.id]),
+    ).rejects.toMatchObject({
       code: SqlState.InsufficientPrivilege,
     });
     await expect(owner.query('DELETE FROM credit_ledger WHERE user_id = $1::uuid', [alice.id])).rejects.toMatchObject({
@@ -62,10 +64,14 @@ describe('database security: grants, append-only ledger, row-level security', ()
   });
 
   it('refuses a balance below zero through a CHECK constraint, not only code', async () => {
-    await expect(owner.query('UPDATE credit_accounts SET balance = -1 WHERE user_id = $1::uuid', [alice.id])).rejects.toMatchObject({
+    await expect(
+      owner.query('UPDATE credit_accounts SET balance = -1 WHERE user_id = $1::uuid', [alice.id]),
+    ).rejects.toMatchObject({
       code: SqlState.CheckViolation,
     });
-    await expect(owner.query('UPDATE credit_accounts SET held = balance + 1 WHERE user_id = $1::uuid', [alice.id])).rejects.toMatchObject({
+    await expect(
+      owner.query('UPDATE credit_accounts SET held = balance + 1 WHERE user_id = $1::uuid', [alice.id]),
+    ).rejects.toMatchObject({
       code: SqlState.CheckViolation,
     });
   });
@@ -87,32 +93,53 @@ describe('database security: grants, append-only ledger, row-level security', ()
     it.each(['credit_ledger', 'credit_accounts', 'credit_holds', 'usage_logs'])(
       'an unscoped SELECT on %s returns only the session user’s rows',
       async (table) => {
-        const rows = await asUser(alice.id, async (client) => (await client.query(`SELECT user_id FROM ${table}`)).rows);
-        expect(rows.every((row: { user_id: string }) => row.user_id === alice.id)).toBe(true);
+        const rows = await asUser(
+          alice.id,
+          async (client) => (await client.query<{ user_id: string }>(`SELECT user_id FROM ${table}`)).rows,
+        );
+        expect(rows.every((row) => row.user_id === alice.id)).toBe(true);
       },
     );
 
     it('shows each user exactly their own ledger', async () => {
-      const aliceRows = await asUser(alice.id, async (client) => (await client.query('SELECT user_id, amount FROM credit_ledger')).rows);
-      const bobRows = await asUser(bob.id, async (client) => (await client.query('SELECT user_id, amount FROM credit_ledger')).rows);
+      const aliceRows = await asUser(
+        alice.id,
+        async (client) =>
+          (await client.query<{ user_id: string; amount: string }>('SELECT user_id, amount FROM credit_ledger')).rows,
+      );
+      const bobRows = await asUser(
+        bob.id,
+        async (client) =>
+          (await client.query<{ user_id: string; amount: string }>('SELECT user_id, amount FROM credit_ledger')).rows,
+      );
 
       expect(aliceRows).toEqual([{ user_id: alice.id, amount: '1000' }]);
       expect(bobRows).toHaveLength(2);
-      expect(bobRows.every((row: { user_id: string }) => row.user_id === bob.id)).toBe(true);
+      expect(bobRows.every((row) => row.user_id === bob.id)).toBe(true);
     });
 
     it('shows only the session user among users, and nothing without a user', async () => {
-      const visible = await asUser(alice.id, async (client) => (await client.query('SELECT id FROM users')).rows);
+      const visible = await asUser(
+        alice.id,
+        async (client) => (await client.query<{ id: string }>('SELECT id FROM users')).rows,
+      );
       expect(visible).toEqual([{ id: alice.id }]);
-      const none = await asUser(null, async (client) => (await client.query('SELECT * FROM credit_ledger')).rows);
+      const none = await asUser(
+        null,
+        async (client) => (await client.query<{ id: string }>('SELECT id FROM credit_ledger')).rows,
+      );
       expect(none).toEqual([]);
     });
 
     it('cannot read password hashes or API key hashes', async () => {
-      await expect(asUser(alice.id, (client) => client.query('SELECT password_hash FROM users'))).rejects.toMatchObject({
-        code: SqlState.InsufficientPrivilege,
-      });
-      await expect(asUser(alice.id, (client) => client.query('SELECT secret_hash FROM api_keys'))).rejects.toMatchObject({
+      await expect(asUser(alice.id, (client) => client.query('SELECT password_hash FROM users'))).rejects.toMatchObject(
+        {
+          code: SqlState.InsufficientPrivilege,
+        },
+      );
+      await expect(
+        asUser(alice.id, (client) => client.query('SELECT secret_hash FROM api_keys')),
+      ).rejects.toMatchObject({
         code: SqlState.InsufficientPrivilege,
       });
     });
@@ -120,7 +147,10 @@ describe('database security: grants, append-only ledger, row-level security', ()
     it('cannot write at all', async () => {
       await expect(
         asUser(alice.id, (client) =>
-          client.query(`INSERT INTO usage_logs (user_id, endpoint, model, status) VALUES ($1::uuid, 'chat', 'm', 'timeout')`, [alice.id]),
+          client.query(
+            `INSERT INTO usage_logs (user_id, endpoint, model, status) VALUES ($1::uuid, 'chat', 'm', 'timeout')`,
+            [alice.id],
+          ),
         ),
       ).rejects.toMatchObject({ code: SqlState.InsufficientPrivilege });
     });

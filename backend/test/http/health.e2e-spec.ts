@@ -30,7 +30,9 @@ describe('health endpoints', () => {
 
   it('/health/ready is 503 SERVICE_UNAVAILABLE while a migration is missing', async () => {
     const owner = testApp.database.pool();
-    const { rows } = await owner.query<{ name: string }>('DELETE FROM schema_migrations WHERE id = (SELECT max(id) FROM schema_migrations) RETURNING name');
+    const { rows } = await owner.query<{ name: string }>(
+      'DELETE FROM schema_migrations WHERE id = (SELECT max(id) FROM schema_migrations) RETURNING name',
+    );
     try {
       const response = await request(testApp.http).get('/health/ready').expect(503);
 

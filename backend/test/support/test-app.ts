@@ -44,7 +44,9 @@ export async function createTestApp(
   Object.assign(process.env, baseEnvironment, { DATABASE_URL: database.url }, options.env);
   let app: NestExpressApplication;
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(), ...(options.extraModules ?? [])] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot(), ...(options.extraModules ?? [])],
+    })
       .overrideProvider(LOG_DESTINATION)
       .useValue(logSink)
       .compile();
