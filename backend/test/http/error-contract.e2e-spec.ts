@@ -72,6 +72,20 @@ describe('HTTP error contract', () => {
     expect(response.body).toMatchObject({ statusCode: 400, code: ErrorCode.ValidationFailed });
   });
 
+  it('logs the request without its Authorization header, cookies or body', async () => {
+    const response = await request(testApp.http)
+      .post('/nowhere')
+      .set('Authorization', 'Bearer secret-token-xyz')
+      .set('Cookie', 'session=secret-cookie-xyz')
+      .send({ password: 'secret-body-xyz' })
+      .expect(404);
+
+    const requestId = String(response.headers['x-request-id']);
+    const lines = testApp.logLines();
+    expect(lines.some((line) => line.includes(requestId))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/secret-(token|cookie|body)-xyz/);
+  });
+
   it('sends security headers (helmet) and no X-Powered-By', async () => {
     const response = await request(testApp.http).get('/health/live').expect(200);
 
