@@ -4,3 +4,4 @@ export * from './error-body.js';
 export * from './error-codes.js';
 export * from './http-headers.js';
 export * from './roles.js';
+export * from './auth.js';

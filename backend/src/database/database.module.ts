@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { DatabaseBootstrap } from '#src/database/database-bootstrap.service.js';
+import { Database } from '#src/database/database.service.js';
 import { MigrationStatus } from '#src/database/migration-status.service.js';
 import { runtimeDataSourceOptions } from '#src/database/runtime-data-source.js';
 
@@ -11,6 +12,7 @@ import { runtimeDataSourceOptions } from '#src/database/runtime-data-source.js';
 })
 export class DatabaseBootstrapModule {}
 
+@Global()
 @Module({
   imports: [
     DatabaseBootstrapModule,
@@ -21,7 +23,7 @@ export class DatabaseBootstrapModule {}
         runtimeDataSourceOptions(await bootstrap.prepare(), config.databasePoolMax),
     }),
   ],
-  providers: [MigrationStatus],
-  exports: [MigrationStatus, DatabaseBootstrapModule],
+  providers: [Database, MigrationStatus],
+  exports: [Database, MigrationStatus, DatabaseBootstrapModule],
 })
 export class DatabaseModule {}

@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '#src/common/auth.decorators.js';
 import { MigrationsHealthIndicator } from '#src/health/migrations.health.js';
 
+/** Probes carry no credentials. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,5 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import request from 'supertest';
+import { Public } from '#src/common/auth.decorators.js';
 import { ErrorCode } from '#src/contract/index.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
@@ -102,6 +103,7 @@ describe('HTTP error contract', () => {
 });
 
 describe('HTTP error contract for unexpected errors', () => {
+  @Public()
   @Controller('test-failures')
   class FailingController {
     @Get('crash')

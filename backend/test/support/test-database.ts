@@ -49,6 +49,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       // The same way the backend's pool assumes its role (runtime-data-source.ts).
       if (role !== undefined) config.options = `-c role=${role}`;
       const pool = new Pool(config);
+      // Dropping a database terminates its idle connections on purpose; without a listener the
+      // pool's 'error' event would surface as an unhandled error in whichever test runs next.
+      pool.on('error', () => undefined);
       pools.push(pool);
       return pool;
     },

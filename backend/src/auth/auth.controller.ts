@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { AuthService } from '#src/auth/auth.service.js';
+import { LoginDto, RefreshTokenDto, RegisterDto } from '#src/auth/dto/credentials.dto.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '#src/common/auth.decorators.js';
+import type { AuthResponse, UserView } from '#src/contract/index.js';
+
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  register(@Body() body: RegisterDto): Promise<AuthResponse> {
+    return this.auth.register(body.email, body.password);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  login(@Body() body: LoginDto): Promise<AuthResponse> {
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  refresh(@Body() body: RefreshTokenDto): Promise<AuthResponse> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  /** Public: a client whose access token has expired must still be able to end its session. */
+  @Public()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  logout(@Body() body: RefreshTokenDto): Promise<void> {
+    return this.auth.logout(body.refreshToken);
+  }
+}
+
+@Controller('api/me')
+export class MeController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
+    return this.auth.me(user.id);
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { AccessTokenClaims } from '#src/auth/token.service.js';
+import { UsersRepository } from '#src/auth/users.repository.js';
+import { AppError } from '#src/common/app-error.js';
+import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
+import { AppConfigService } from '#src/config/app-config.service.js';
+import { ErrorCode } from '#src/contract/index.js';
+import { JWT_AUDIENCE, JWT_ISSUER } from '#src/auth/jwt-options.js';
+
+/**
+ * Verifies the bearer token, then reads the user on every request: a disabled account or a
+ * changed role takes effect at once, not when the token expires.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfigService,
+    private readonly users: UsersRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser | false> {
+    const user = await this.users.findAccess(claims.sub);
+    if (!user) return false;
+    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    return { id: user.id, role: user.role };
+  }
+}

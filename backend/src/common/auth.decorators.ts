@@ -1,0 +1,24 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Role } from '#src/contract/index.js';
+
+export const IS_PUBLIC = 'creditgate:isPublic';
+export const REQUIRED_ROLES = 'creditgate:roles';
+
+/** The user a request acts for, as the auth guard established it. */
+export interface AuthenticatedUser {
+  id: string;
+  role: Role;
+}
+
+/** Opts a route out of the global authentication guard. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/** Restricts a route to users with one of these roles (checked after authentication). */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
+
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedUser => {
+  const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;
+  if (user === undefined) throw new Error('CurrentUser used on a route without authentication');
+  return user;
+});
