@@ -2,13 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '#src/auth/password-hasher.js';
 import { TokenService } from '#src/auth/token.service.js';
 import { type UserWithCredits, UsersRepository } from '#src/auth/users.repository.js';
-import { AppError } from '#src/common/app-error.js';
-import { type AuthResponse, ErrorCode, type UserView } from '#src/contract/index.js';
+import { AuthErrors } from '#src/auth/auth.errors.js';
+import type { AuthResponse, UserView } from '#src/contract/index.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
-
-const badCredentials = (): AppError => new AppError(ErrorCode.Unauthenticated, 'E-mail or password is wrong.');
-const badRefreshToken = (): AppError =>
-  new AppError(ErrorCode.Unauthenticated, 'The refresh token is invalid, expired or revoked.');
 
 @Injectable()
 export class AuthService {
@@ -25,7 +21,7 @@ export class AuthService {
       created = await this.users.create(email, passwordHash);
     } catch (error) {
       if (sqlStateOf(error) === SqlState.UniqueViolation) {
-        throw new AppError(ErrorCode.EmailTaken, 'This e-mail address is already registered.');
+        throw AuthErrors.emailTaken();
       }
       throw error;
     }
@@ -38,17 +34,17 @@ export class AuthService {
     const valid = user
       ? await this.passwords.verify(user.passwordHash, password)
       : await this.passwords.verifyAgainstNothing(password);
-    if (!user || !valid) throw badCredentials();
-    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    if (!user || !valid) throw AuthErrors.badCredentials();
+    if (user.disabled) throw AuthErrors.accountDisabled();
     return this.session(user.id, await this.tokens.issueForLogin(user.id, user.role));
   }
 
   async refresh(refreshToken: string): Promise<AuthResponse> {
     const rotation = await this.tokens.rotate(refreshToken);
-    if (rotation.outcome !== 'rotated') throw badRefreshToken();
+    if (rotation.outcome !== 'rotated') throw AuthErrors.badRefreshToken();
     const user = await this.users.findWithCredits(rotation.userId);
-    if (!user) throw badRefreshToken();
-    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    if (!user) throw AuthErrors.badRefreshToken();
+    if (user.disabled) throw AuthErrors.accountDisabled();
     return {
       user: toView(user),
       ...(await this.tokens.issueInFamily(user.id, user.role, rotation.familyId)),
@@ -62,7 +58,7 @@ export class AuthService {
 
   async me(userId: string): Promise<UserView> {
     const user = await this.users.findWithCredits(userId);
-    if (!user) throw new AppError(ErrorCode.Unauthenticated, 'The account no longer exists.');
+    if (!user) throw AuthErrors.accountGone();
     return toView(user);
   }
 

@@ -3,10 +3,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AccessTokenClaims } from '#src/auth/token.service.js';
 import { UsersRepository } from '#src/auth/users.repository.js';
-import { AppError } from '#src/common/app-error.js';
+import { AuthErrors } from '#src/auth/auth.errors.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
-import { ErrorCode } from '#src/contract/index.js';
 import { JWT_AUDIENCE, JWT_ISSUER } from '#src/auth/jwt-options.js';
 
 /**
@@ -32,7 +31,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser | false> {
     const user = await this.users.findAccess(claims.sub);
     if (!user) return false;
-    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    if (user.disabled) throw AuthErrors.accountDisabled();
     return { id: user.id, role: user.role };
   }
 }

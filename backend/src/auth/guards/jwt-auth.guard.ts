@@ -1,9 +1,8 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AppError } from '#src/common/app-error.js';
+import { AuthErrors } from '#src/auth/auth.errors.js';
 import { IS_PUBLIC } from '#src/common/auth.decorators.js';
-import { ErrorCode } from '#src/contract/index.js';
 
 /** Global: every route needs a valid access token unless it is marked `@Public()`. */
 @Injectable()
@@ -24,9 +23,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // A domain error from the strategy (a disabled account) keeps its own code; any other failure,
     // a missing, malformed, expired or foreign token, is 401.
     if (error instanceof Error) throw error;
-    if (user === false) {
-      throw new AppError(ErrorCode.Unauthenticated, 'A valid access token is required.');
-    }
+    if (user === false) throw AuthErrors.missingAccessToken();
     return user;
   }
 }

@@ -1,9 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError } from '#src/common/app-error.js';
+import { AuthErrors } from '#src/auth/auth.errors.js';
 import { type AuthenticatedUser, REQUIRED_ROLES } from '#src/common/auth.decorators.js';
-import { ErrorCode, type Role } from '#src/contract/index.js';
+import type { Role } from '#src/contract/index.js';
 
 /** Runs after authentication; routes marked `@Roles(...)` admit only those roles. */
 @Injectable()
@@ -18,7 +18,7 @@ export class RolesGuard implements CanActivate {
     if (required === undefined || required.length === 0) return true;
     const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;
     if (user === undefined || !required.includes(user.role)) {
-      throw new AppError(ErrorCode.Forbidden, 'You are not allowed to do this.');
+      throw AuthErrors.forbidden();
     }
     return true;
   }
