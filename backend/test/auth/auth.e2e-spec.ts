@@ -39,6 +39,9 @@ describe('auth: register, login, tokens, /api/me', () => {
     return response.body as AuthResponse;
   }
 
+  /** POST /api/auth/refresh; chain `.expect(status)`. */
+  const refresh = (refreshToken: string) => request(testApp.http).post('/api/auth/refresh').send({ refreshToken });
+
   describe('register', () => {
     it('answers 201 with the user, 1000 credits and a token pair', async () => {
       const email = nextEmail();
@@ -173,33 +176,22 @@ describe('auth: register, login, tokens, /api/me', () => {
     it('rotate: a refresh answers a new pair, and the old refresh token stops working', async () => {
       const registered = await register();
 
-      const first = await request(testApp.http)
-        .post('/api/auth/refresh')
-        .send({ refreshToken: registered.refreshToken })
-        .expect(200);
+      const first = await refresh(registered.refreshToken).expect(200);
       const rotated = first.body as AuthResponse;
       expect(rotated.refreshToken).not.toBe(registered.refreshToken);
       await request(testApp.http).get('/api/me').set('Authorization', `Bearer ${rotated.accessToken}`).expect(200);
 
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: rotated.refreshToken }).expect(200);
+      await refresh(rotated.refreshToken).expect(200);
     });
 
     it('reuse of a rotated token revokes the whole family', async () => {
       const registered = await register();
-      const rotated = (
-        await request(testApp.http)
-          .post('/api/auth/refresh')
-          .send({ refreshToken: registered.refreshToken })
-          .expect(200)
-      ).body as AuthResponse;
+      const rotated = (await refresh(registered.refreshToken).expect(200)).body as AuthResponse;
 
       // The original token is replayed (stolen?): refused, and the newest token of its family dies too.
-      const replay = await request(testApp.http)
-        .post('/api/auth/refresh')
-        .send({ refreshToken: registered.refreshToken })
-        .expect(401);
+      const replay = await refresh(registered.refreshToken).expect(401);
       expect(replay.body).toMatchObject({ code: ErrorCode.Unauthenticated });
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: rotated.refreshToken }).expect(401);
+      await refresh(rotated.refreshToken).expect(401);
     });
 
     it('reuse revokes only that family: another login of the same user keeps working', async () => {
@@ -207,22 +199,17 @@ describe('auth: register, login, tokens, /api/me', () => {
       const otherLogin = (
         await request(testApp.http).post('/api/auth/login').send({ email: registered.user.email, password }).expect(200)
       ).body as AuthResponse;
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: registered.refreshToken }).expect(200);
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: registered.refreshToken }).expect(401);
+      await refresh(registered.refreshToken).expect(200);
+      await refresh(registered.refreshToken).expect(401);
 
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: otherLogin.refreshToken }).expect(200);
+      await refresh(otherLogin.refreshToken).expect(200);
     });
 
     it('lets only one of several concurrent refreshes with the same token succeed', async () => {
       const registered = await register();
 
       const statuses = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          request(testApp.http)
-            .post('/api/auth/refresh')
-            .send({ refreshToken: registered.refreshToken })
-            .then((response) => response.status),
-        ),
+        Array.from({ length: 5 }, () => refresh(registered.refreshToken).then((response) => response.status)),
       );
 
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
@@ -233,14 +220,11 @@ describe('auth: register, login, tokens, /api/me', () => {
 
       await request(testApp.http).post('/api/auth/logout').send({ refreshToken: registered.refreshToken }).expect(204);
 
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: registered.refreshToken }).expect(401);
+      await refresh(registered.refreshToken).expect(401);
     });
 
     it('refuses an unknown refresh token with 401', async () => {
-      await request(testApp.http)
-        .post('/api/auth/refresh')
-        .send({ refreshToken: 'cgr_this-token-was-never-issued' })
-        .expect(401);
+      await refresh('cgr_this-token-was-never-issued').expect(401);
     });
   });
 
@@ -276,7 +260,7 @@ describe('auth: register, login, tokens, /api/me', () => {
         .send({ email: registered.user.email, password })
         .expect(403);
       expect(login.body).toMatchObject({ code: ErrorCode.AccountDisabled });
-      await request(testApp.http).post('/api/auth/refresh').send({ refreshToken: registered.refreshToken }).expect(403);
+      await refresh(registered.refreshToken).expect(403);
     });
   });
 

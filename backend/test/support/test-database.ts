@@ -22,7 +22,7 @@ export interface TestDatabase {
   /** Owner URL of the new database. */
   url: string;
   name: string;
-  /** Pools opened through `pool()` are closed by `drop()`. */
+  /** One pool per role and size, opened on first use; `drop()` closes them. */
   pool(options?: { role?: (typeof DatabaseRole)[keyof typeof DatabaseRole]; max?: number }): Pool;
   drop(): Promise<void>;
 }
@@ -40,11 +40,14 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const url = withDatabase(serverUrl(), name);
   if (options.migrate !== false) await new Migrator(url, migrationsDir).migrate();
 
-  const pools: Pool[] = [];
+  const pools = new Map<string, Pool>();
   return {
     url,
     name,
     pool: ({ role, max = 10 } = {}) => {
+      const key = `${role ?? 'owner'}/${max}`;
+      const existing = pools.get(key);
+      if (existing) return existing;
       const config: PoolConfig = { connectionString: url, max };
       // The same way the backend's pool assumes its role (runtime-data-source.ts).
       if (role !== undefined) config.options = `-c role=${role}`;
@@ -52,11 +55,13 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       // Dropping a database terminates its idle connections on purpose; without a listener the
       // pool's 'error' event would surface as an unhandled error in whichever test runs next.
       pool.on('error', () => undefined);
-      pools.push(pool);
+      pools.set(key, pool);
       return pool;
     },
     drop: async () => {
-      await Promise.all(pools.map((pool) => pool.end()));
+      const open = [...pools.values()];
+      pools.clear();
+      await Promise.all(open.map((pool) => pool.end()));
       const client = new Client({ connectionString: serverUrl() });
       await client.connect();
       try {
