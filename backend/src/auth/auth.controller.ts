@@ -3,18 +3,21 @@ import { AuthService } from '#src/auth/auth.service.js';
 import { LoginDto, RefreshTokenDto, RegisterDto } from '#src/auth/dto/credentials.dto.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '#src/common/auth.decorators.js';
 import type { AuthResponse, UserView } from '#src/contract/index.js';
+import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
 
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @RateLimit(RateLimitName.RegisterPerIp)
   @Post('register')
   register(@Body() body: RegisterDto): Promise<AuthResponse> {
     return this.auth.register(body.email, body.password);
   }
 
   @Public()
+  @RateLimit(RateLimitName.LoginPerEmail, RateLimitName.LoginPerIp)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   login(@Body() body: LoginDto): Promise<AuthResponse> {

@@ -7,6 +7,9 @@ export const AuthErrors = {
   badRefreshToken: (): AppError =>
     new AppError(ErrorCode.Unauthenticated, 'The refresh token is invalid, expired or revoked.'),
   missingAccessToken: (): AppError => new AppError(ErrorCode.Unauthenticated, 'A valid access token is required.'),
+  apiKeyNotAccepted: (): AppError =>
+    new AppError(ErrorCode.Unauthenticated, 'API keys are not accepted here; sign in instead.'),
+  badApiKey: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The API key is invalid or revoked.'),
   accountGone: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The account no longer exists.'),
   accountDisabled: (): AppError => new AppError(ErrorCode.AccountDisabled, 'This account is disabled.'),
   forbidden: (): AppError => new AppError(ErrorCode.Forbidden, 'You are not allowed to do this.'),

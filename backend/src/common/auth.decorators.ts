@@ -4,15 +4,24 @@ import type { Role } from '#src/contract/index.js';
 
 export const IS_PUBLIC = 'creditgate:isPublic';
 export const REQUIRED_ROLES = 'creditgate:roles';
+export const ALLOWS_API_KEY = 'creditgate:allowsApiKey';
 
 /** The user a request acts for, as the auth guard established it. */
 export interface AuthenticatedUser {
   id: string;
   role: Role;
+  /** Set when the request authenticated with an API key rather than a login. */
+  apiKeyId?: string;
 }
 
 /** Opts a route out of the global authentication guard. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Lets an API key authenticate on this route as well as a login's access token. Only the AI routes
+ * and the read-only credit and usage views carry it; keys never manage keys, sessions or users.
+ */
+export const AllowApiKey = (): MethodDecorator & ClassDecorator => SetMetadata(ALLOWS_API_KEY, true);
 
 /** Restricts a route to users with one of these roles (checked after authentication). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);

@@ -5,3 +5,4 @@ export * from './error-codes.js';
 export * from './http-headers.js';
 export * from './roles.js';
 export * from './auth.js';
+export * from './api-keys.js';

@@ -31,6 +31,11 @@ export class DatabaseBootstrap implements OnApplicationShutdown {
     return new Migrator(url, this.config.migrationsDir);
   }
 
+  /** A boot-time statement the runtime role may not run (see Migrator.ownerRows). */
+  async ownerRows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.migrator(await this.connect()).ownerRows<T>(sql, parameters);
+  }
+
   /** Connects, migrates and applies settings; what the application does once at boot. */
   async prepare(): Promise<string> {
     const url = await this.connect();

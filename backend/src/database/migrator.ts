@@ -2,7 +2,11 @@ import { DataSource } from 'typeorm';
 import { MIGRATION_LOCK_KEY, MIGRATIONS_TABLE } from '#src/database/database-roles.js';
 import { loadSqlMigrations } from '#src/database/sql-migrations.js';
 
-/** Schema changes, run as the database owner (the `DATABASE_URL` user), never as the runtime role. */
+/**
+ * Work as the database owner (the `DATABASE_URL` user), never as the runtime role: schema changes,
+ * and the few boot-time writes the runtime role is not allowed (settings, the admin bootstrap).
+ * All of it holds the migration lock, so instances booting at once take turns.
+ */
 export class Migrator {
   constructor(
     private readonly ownerUrl: string,
@@ -31,11 +35,20 @@ export class Migrator {
 
   /** Stores the boot-time settings the SQL side reads (the signup grant used by the user trigger). */
   async applySettings(settings: { signupCredits: number }): Promise<void> {
-    await this.withOwner(async (dataSource) => {
-      await dataSource.query(
-        `UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`,
-        [settings.signupCredits],
-      );
+    await this.ownerRows(`UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`, [
+      settings.signupCredits,
+    ]);
+  }
+
+  /** One statement as the owner; answers its rows (RETURNING included). */
+  async ownerRows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.withOwner(async (dataSource) => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return (await runner.query(sql, parameters, true)).records as T[];
+      } finally {
+        await runner.release();
+      }
     });
   }
 

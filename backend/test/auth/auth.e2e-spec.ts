@@ -1,25 +1,12 @@
-import { Controller, Get, Module } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { Roles } from '#src/common/auth.decorators.js';
 import { type AuthResponse, ErrorCode } from '#src/contract/index.js';
 import { DatabaseRole } from '#src/database/database-roles.js';
+import { ProbeModule } from '#test/support/probe.module.js';
+import { registeredRoutes } from '#test/support/routes.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
 const password = 'correct horse battery';
-
-/** A stand-in admin route until the admin module lands (issue #6): exercises @Roles('admin'). */
-@Controller('api/admin/probe')
-class AdminProbeController {
-  @Roles('admin')
-  @Get()
-  probe(): { ok: true } {
-    return { ok: true };
-  }
-}
-
-@Module({ controllers: [AdminProbeController] })
-class AdminProbeModule {}
 
 describe('auth: register, login, tokens, /api/me', () => {
   let testApp: TestApp;
@@ -27,7 +14,7 @@ describe('auth: register, login, tokens, /api/me', () => {
   const nextEmail = (): string => `person${++emailCounter}@example.test`;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ extraModules: [AdminProbeModule] });
+    testApp = await createTestApp({ extraModules: [ProbeModule] });
   });
 
   afterAll(async () => {
@@ -244,6 +231,25 @@ describe('auth: register, login, tokens, /api/me', () => {
         .get('/api/admin/probe')
         .set('Authorization', `Bearer ${admin.accessToken}`)
         .expect(200);
+    });
+
+    it('a normal user gets 403 FORBIDDEN on every /api/admin/* route the app serves', async () => {
+      const user = await register();
+      const adminRoutes = registeredRoutes(testApp.app).filter((route) => route.path.startsWith('/api/admin'));
+      expect(adminRoutes.length).toBeGreaterThan(0);
+
+      for (const route of adminRoutes) {
+        const path = route.path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+        const response = await request(testApp.http)
+          [route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path)
+          .set('Authorization', `Bearer ${user.accessToken}`)
+          .send({});
+        expect({ route, status: response.status, code: (response.body as { code?: string }).code }).toEqual({
+          route,
+          status: 403,
+          code: ErrorCode.Forbidden,
+        });
+      }
     });
 
     it('a disabled user is refused with 403 ACCOUNT_DISABLED on the next request, at login and at refresh', async () => {

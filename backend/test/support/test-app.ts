@@ -22,6 +22,10 @@ const baseEnvironment: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'info',
   JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+  // Suites register and log in far more than a person would; the rate-limit tests set their own.
+  RATE_LIMIT_LOGIN_PER_MIN: '1000',
+  RATE_LIMIT_REGISTER_PER_MIN: '1000',
+  RATE_LIMIT_CHAT_PER_MIN: '1000',
 };
 
 /**
@@ -29,9 +33,14 @@ const baseEnvironment: Record<string, string> = {
  * The environment is applied for the app's construction and restored afterwards.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+  options: {
+    env?: Record<string, string>;
+    extraModules?: Type[];
+    /** Boot on this database (a restart); the caller drops it. Default: a fresh one, dropped on close. */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const lines: string[] = [];
   const logSink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -51,7 +60,14 @@ export async function createTestApp(
       .useValue(logSink)
       .compile();
     app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(appCreateOptions));
-    await app.init();
+    try {
+      await app.init();
+    } catch (error) {
+      // A refused boot (a test of it) must not leave its pool connected.
+      await app.close().catch(() => undefined);
+      if (options.database === undefined) await database.drop();
+      throw error;
+    }
   } finally {
     process.env = saved;
   }
@@ -63,7 +79,7 @@ export async function createTestApp(
     logLines: () => [...lines],
     close: async () => {
       await app.close();
-      await database.drop();
+      if (options.database === undefined) await database.drop();
     },
   };
 }

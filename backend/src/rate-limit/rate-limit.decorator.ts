@@ -1,0 +1,21 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * The limits CreditGate enforces, each counted per its own tracker (rate-limit.module.ts). A route
+ * is limited only by the ones it names with `@RateLimit(...)`.
+ */
+export const RateLimitName = {
+  /** Login attempts per e-mail + client IP: slows a brute force on one account. */
+  LoginPerEmail: 'login-email',
+  /** Login attempts per client IP, ten times the above: slows password spraying across accounts. */
+  LoginPerIp: 'login-ip',
+  RegisterPerIp: 'register-ip',
+  ChatPerUser: 'chat-user',
+} as const;
+
+export type RateLimitName = (typeof RateLimitName)[keyof typeof RateLimitName];
+
+export const RATE_LIMITS = 'creditgate:rateLimits';
+
+export const RateLimit = (...names: RateLimitName[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(RATE_LIMITS, names);

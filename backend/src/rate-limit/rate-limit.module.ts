@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
+import { AppConfigService } from '#src/config/app-config.service.js';
+import { RATE_LIMITS, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
+
+const ONE_MINUTE_MS = 60_000;
+const reflector = new Reflector();
+
+// Express types the body as `any`; the trackers read it as the untrusted input it is.
+type TrackedRequest = Omit<Request, 'body'> & { user?: AuthenticatedUser; body?: unknown };
+
+const clientIp = (request: TrackedRequest): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
+
+/** Each limit counts per its own key; all are per minute, with limits from the environment. */
+function limit(name: RateLimitName, perMinute: number, tracker: (request: TrackedRequest) => string): ThrottlerOptions {
+  return {
+    name,
+    ttl: ONE_MINUTE_MS,
+    limit: perMinute,
+    getTracker: (request) => tracker(request as TrackedRequest),
+    // A limit applies only to the routes that name it.
+    skipIf: (context) =>
+      !(
+        reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMITS, [
+          context.getHandler(),
+          context.getClass(),
+        ]) ?? []
+      ).includes(name),
+  };
+}
+
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => {
+        const limits = config.rateLimits;
+        return {
+          throttlers: [
+            limit(RateLimitName.LoginPerEmail, limits.loginPerMinute, (request) => {
+              const email = (request.body as { email?: unknown } | undefined)?.email;
+              const normalised = typeof email === 'string' ? email.trim().toLowerCase() : '';
+              return `${clientIp(request)}|${normalised}`;
+            }),
+            limit(RateLimitName.LoginPerIp, limits.loginPerMinute * 10, clientIp),
+            limit(RateLimitName.RegisterPerIp, limits.registerPerMinute, clientIp),
+            limit(RateLimitName.ChatPerUser, limits.chatPerMinute, (request) => request.user?.id ?? clientIp(request)),
+          ],
+        };
+      },
+    }),
+  ],
+  exports: [ThrottlerModule],
+})
+export class RateLimitModule {}
