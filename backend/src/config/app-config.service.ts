@@ -86,6 +86,15 @@ export class AppConfigService {
     return this.get('AI_TIMEOUT_MS');
   }
 
+  get holdSweepIntervalMs(): number {
+    return this.get('HOLD_SWEEP_INTERVAL_MS');
+  }
+
+  /** A hold outlives its request's deadline by 30 s (SPEC §3.6) before the sweeper may release it. */
+  get holdTtlMs(): number {
+    return this.aiTimeoutMs + 30_000;
+  }
+
   get signupCredits(): number {
     return this.get('SIGNUP_CREDITS');
   }

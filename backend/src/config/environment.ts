@@ -90,6 +90,13 @@ export class Environment {
   @Max(600000)
   AI_TIMEOUT_MS = 30000;
 
+  /** How often expired holds are released (SPEC §3.6: at least every 15 s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(15000)
+  HOLD_SWEEP_INTERVAL_MS = 10000;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -6,3 +6,4 @@ export * from './http-headers.js';
 export * from './roles.js';
 export * from './auth.js';
 export * from './api-keys.js';
+export * from './ai.js';

@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 
-/**
- * What repositories use to talk to PostgreSQL: parameterised SQL that always answers its rows.
- * (TypeORM's `DataSource.query` answers `[rows, count]` for UPDATE … RETURNING but plain rows for
- * SELECT; the structured result used here is the same for every statement.)
- */
+/** Runs parameterised SQL and answers its rows; `Database` itself and a transaction both are one. */
+export interface SqlExecutor {
+  rows<T>(sql: string, parameters?: unknown[]): Promise<T[]>;
+  first<T>(sql: string, parameters?: unknown[]): Promise<T | undefined>;
+}
+
+async function rowsOn<T>(runner: QueryRunner, sql: string, parameters: unknown[]): Promise<T[]> {
+  // TypeORM's plain `query` answers `[rows, count]` for UPDATE … RETURNING but rows for SELECT; the
+  // structured result is the same for every statement.
+  const result = await runner.query(sql, parameters, true);
+  return result.records as T[];
+}
+
+/** What repositories use to talk to PostgreSQL. */
 @Injectable()
-export class Database {
+export class Database implements SqlExecutor {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      const result = await runner.query(sql, parameters, true);
-      return result.records as T[];
+      return await rowsOn<T>(runner, sql, parameters);
     } finally {
       await runner.release();
     }
@@ -23,5 +31,26 @@ export class Database {
 
   async first<T>(sql: string, parameters: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, parameters))[0];
+  }
+
+  /** One short transaction: committed when `work` resolves, rolled back when it throws. */
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const tx: SqlExecutor = {
+      rows: <R>(sql: string, parameters: unknown[] = []) => rowsOn<R>(runner, sql, parameters),
+      first: async <R>(sql: string, parameters: unknown[] = []) => (await rowsOn<R>(runner, sql, parameters))[0],
+    };
+    try {
+      const result = await work(tx);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 }

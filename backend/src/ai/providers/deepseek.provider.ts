@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import OpenAI from 'openai';
+import {
+  type AiProvider,
+  classifyChoice,
+  type CompletionRequest,
+  type CompletionResult,
+} from '#src/ai/providers/ai-provider.js';
+import { AppConfigService } from '#src/config/app-config.service.js';
+
+/**
+ * DeepSeek through the official `openai` SDK. The SDK's own timeout ends at the response headers,
+ * so the caller's AbortSignal (deadline + client gone) bounds the whole call, body included.
+ * No automatic retries: a retried completion is a second paid call upstream, and the caller's
+ * deadline is already running.
+ */
+@Injectable()
+export class DeepSeekProvider implements AiProvider {
+  private readonly client: OpenAI;
+
+  constructor(config: AppConfigService) {
+    this.client = new OpenAI({
+      apiKey: config.deepseekApiKey,
+      baseURL: config.deepseekBaseUrl,
+      maxRetries: 0,
+      timeout: config.aiTimeoutMs,
+    });
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    try {
+      const completion = await this.client.chat.completions.create(
+        {
+          model: request.model,
+          messages: request.messages,
+          // DeepSeek's API takes `max_tokens`; OpenAI's newer `max_completion_tokens` is not part of it.
+          // eslint-disable-next-line @typescript-eslint/no-deprecated
+          max_tokens: request.maxTokens,
+          stream: false,
+        },
+        { signal: request.signal },
+      );
+      const choice = completion.choices[0];
+      const usage = completion.usage && {
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+      };
+      return classifyChoice(choice?.message.content, choice?.finish_reason, usage);
+    } catch (error) {
+      return this.classifyFailure(error, request.signal);
+    }
+  }
+
+  private classifyFailure(error: unknown, signal: AbortSignal): CompletionResult {
+    if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { outcome: 'aborted' };
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return { outcome: 'aborted' };
+    if (error instanceof OpenAI.APIConnectionError) return { outcome: 'connection_error' };
+    if (error instanceof OpenAI.APIError) {
+      const status: unknown = error.status;
+      return { outcome: 'upstream_error', status: typeof status === 'number' ? status : undefined };
+    }
+    // A 200 whose body is not a completion (not JSON, wrong shape).
+    return { outcome: 'upstream_error', status: undefined };
+  }
+}
