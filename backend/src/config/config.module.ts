@@ -18,6 +18,9 @@ export class ConfigModule {
           ignoreEnvFile: process.env['NODE_ENV'] === 'test',
           envFilePath: join(findWorkspaceRoot(), '.env'),
           validate: validateEnvironment,
+          // Only validated values: a raw fallback would read DEEPSEEK_API_KEY='' (docker-compose's
+          // empty default) as a key, where validation rightly reads it as unset.
+          skipProcessEnv: true,
         }),
       ],
       providers: [AppConfigService],

@@ -4,6 +4,7 @@ import { Migrator } from '#src/database/migrator.js';
 import { SqlState } from '#src/database/sql-state.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf, newAdmin, newUser } from '#test/support/factories.js';
+import { reserveHold, settleWithUsage } from '#test/support/sql-billing.js';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '#test/support/test-database.js';
 
 describe('credit functions (real PostgreSQL)', () => {
@@ -25,38 +26,9 @@ describe('credit functions (real PostgreSQL)', () => {
     await database.drop();
   });
 
-  async function reserve(userId: string, amount: number, ttlMs = 60_000, apiKeyId: string | null = null) {
-    const { rows } = await runtime.query<{ hold: string | null }>(
-      'SELECT reserve_credits($1::uuid, $2::bigint, $3::integer, $4::uuid) AS hold',
-      [userId, amount, ttlMs, apiKeyId],
-    );
-    return rows[0]!.hold;
-  }
-
-  /** Settles the way the billing service does: the charge and its usage row in one transaction. */
-  async function settle(holdId: string | null, charge: number) {
-    const client = await runtime.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ ledger_entry_id: string | null; charged: string; balance: string }>(
-        `SELECT ledger_entry_id, charged, balance FROM settle_hold($1::uuid, $2::bigint, 'AI request')`,
-        [holdId, charge],
-      );
-      const settled = rows[0]!;
-      await client.query(
-        `INSERT INTO usage_logs (user_id, hold_id, ledger_entry_id, endpoint, model, status, credits_charged)
-         SELECT user_id, id, $2::bigint, 'chat', 'deepseek-chat', 'success', $3::bigint FROM credit_holds WHERE id = $1::uuid`,
-        [holdId, settled.ledger_entry_id, settled.charged],
-      );
-      await client.query('COMMIT');
-      return settled;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const reserve = (userId: string, amount: number, ttlMs = 60_000, apiKeyId: string | null = null) =>
+    reserveHold(runtime, userId, amount, { ttlMs, apiKeyId });
+  const settle = (holdId: string | null, charge: number) => settleWithUsage(runtime, holdId, charge);
 
   describe('signup trigger', () => {
     it('grants 1000 credits with one ledger row to a new user', async () => {

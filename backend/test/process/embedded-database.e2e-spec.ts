@@ -70,6 +70,25 @@ describe('embedded database lifecycle (real process)', () => {
     await again.end();
     expect(rows).toEqual([{ email: 'survivor@example.test', balance: '1000' }]);
 
+    // No DEEPSEEK_API_KEY: chats are answered in demo mode, on this machine, and billed.
+    const registered = await fetch(`${second.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'demo-user@example.test', password: 'correct horse battery' }),
+    });
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    const chatted = await fetch(`${second.baseUrl}/api/ai/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ prompt: 'Hello, demo' }),
+    });
+    expect(chatted.status).toBe(200);
+    expect((await chatted.json()) as object).toMatchObject({
+      model: 'deepseek-chat',
+      answer: expect.stringMatching(/demo/i) as string,
+      creditsCharged: expect.any(Number) as number,
+    });
+
     second.child.kill('SIGTERM');
     // Nest re-raises the signal once its shutdown hooks have run, so a clean stop ends "by SIGTERM".
     expect(await second.exited).toBe('SIGTERM');

@@ -22,6 +22,10 @@ const baseEnvironment: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'info',
   JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+  // Never a real provider: a key in the developer's shell must not leak into a test. Empty = unset
+  // (demo mode); suites that test the DeepSeek path point it at their fake on 127.0.0.1.
+  DEEPSEEK_API_KEY: '',
+  DEEPSEEK_BASE_URL: 'http://127.0.0.1:9',
   // Suites register and log in far more than a person would; the rate-limit tests set their own.
   RATE_LIMIT_LOGIN_PER_MIN: '1000',
   RATE_LIMIT_REGISTER_PER_MIN: '1000',
