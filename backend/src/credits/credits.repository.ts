@@ -5,6 +5,13 @@ import { Database } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 import { insertUsage, type UsageEntry } from '#src/usage/usage-log.js';
 
+export interface Recharge {
+  ledgerEntryId: string;
+  balance: number;
+  /** True when this idempotency key had already recharged: nothing was added this time. */
+  replayed: boolean;
+}
+
 export interface Settlement {
   usageId: string;
   charged: number;
@@ -98,6 +105,40 @@ export class CreditsRepository {
   /** Logs an attempt refused before any hold (too few credits, a lost race). */
   recordRefused(usage: UsageEntry): Promise<string> {
     return insertUsage(this.db, usage, { holdId: null, ledgerEntryId: null, credits: 0 });
+  }
+
+  /**
+   * Recharge through `admin_add_credits`, which checks the actor's admin role itself (a bypassed
+   * route guard still cannot mint credits). The same (actor, key) adds once.
+   */
+  async addCredits(recharge: {
+    actorId: string;
+    userId: string;
+    amount: number;
+    reason: string;
+    idempotencyKey: string | null;
+  }): Promise<Recharge> {
+    try {
+      const row = await this.db.first<{ ledger_entry_id: string; balance: string; replayed: boolean }>(
+        'SELECT ledger_entry_id, balance, replayed FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, $4::text, $5::text)',
+        [recharge.actorId, recharge.userId, recharge.amount, recharge.reason, recharge.idempotencyKey],
+      );
+      if (!row) throw new Error('admin_add_credits answered no row');
+      return { ledgerEntryId: row.ledger_entry_id, balance: Number(row.balance), replayed: row.replayed };
+    } catch (error) {
+      switch (sqlStateOf(error)) {
+        case SqlState.InsufficientPrivilege:
+          throw new AppError(ErrorCode.Forbidden, 'Only an admin can add credits.');
+        case SqlState.NoDataFound:
+          throw new AppError(ErrorCode.NotFound, 'No such user.');
+        case SqlState.InvalidParameterValue:
+          throw new AppError(ErrorCode.ValidationFailed, 'The recharge is not valid: amount 1–1,000,000 and a reason.');
+        case SqlState.IdempotencyKeyReused:
+          throw new AppError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for another recharge.');
+        default:
+          throw error;
+      }
+    }
   }
 
   /** Releases up to `limit` expired holds; safe with several sweepers at once (SKIP LOCKED). */
