@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
@@ -21,11 +22,14 @@ export class ChatController {
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
   ): Promise<ChatResponse> {
-    return this.chats.chat(user, body, {
-      requestId,
-      clientGone,
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    });
+    const input = {
+      endpoint: 'chat' as const,
+      messages: [{ role: 'user' as const, content: body.prompt }],
+      ...(body.model === undefined ? {} : { model: body.model }),
+      ...(body.maxTokens === undefined ? {} : { maxTokens: body.maxTokens }),
+    };
+    const context = { requestId, clientGone, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    return this.chats.complete(user, input, context).then(toChatResponse);
   }
 
   /** Models usable now, with prices; a user-facing list, never paged. */

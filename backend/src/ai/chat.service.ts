@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModelsRepository } from '#src/ai/models.repository.js';
+import type { ChatInput, ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
 import {
   AI_PROVIDER,
   type AiProvider,
-  type ChatMessage,
   type CompletionResult,
+  StreamFailure,
   type TokenUsage,
+  type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 import { AppError } from '#src/common/app-error.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
-import { type ChatResponse, ErrorCode, type ModelView } from '#src/contract/index.js';
+import { ErrorCode, type ModelView } from '#src/contract/index.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { creditsFor, type ModelPrice, promptTokenBound } from '#src/credits/pricing.js';
 import { IdempotencyService } from '#src/idempotency/idempotency.service.js';
 import { type UsageEntry, UsageStatus } from '#src/usage/usage-log.js';
 
-const IDEMPOTENCY_SCOPE = 'POST /api/ai/chat';
+const IDEMPOTENCY_SCOPES = { chat: 'POST /api/ai/chat', openai: 'POST /v1/chat/completions' } as const;
 /** DeepSeek's own default when max_tokens is omitted; always sent explicitly, so the hold is bounded. */
 const DEFAULT_MAX_TOKENS = 4096;
 
@@ -29,11 +31,16 @@ export interface ChatContext {
 
 interface Attempt {
   user: AuthenticatedUser;
+  input: ChatInput;
   price: ModelPrice;
-  messages: ChatMessage[];
   maxTokens: number;
   hold: number;
   context: ChatContext;
+}
+
+/** A reserved attempt: the provider may be called now. */
+interface Reserved extends Attempt {
+  holdId: string;
 }
 
 interface Failure {
@@ -72,40 +79,160 @@ export class ChatService {
     }));
   }
 
-  async chat(
-    user: AuthenticatedUser,
-    request: { prompt: string; model?: string; maxTokens?: number },
-    context: ChatContext,
-  ): Promise<ChatResponse> {
-    const key = this.idempotency.parseKey(context.idempotencyKey);
-    const price = await this.usableModel(request.model ?? this.config.aiDefaultModel);
-    const maxTokens = this.maxTokensFor(price, request.maxTokens);
-    const messages: ChatMessage[] = [{ role: 'user', content: request.prompt }];
-    const attempt: Attempt = {
+  /** One answer, billed: reserve, call, settle or release (SPEC §3). */
+  async complete(user: AuthenticatedUser, input: ChatInput, context: ChatContext): Promise<ChatOutcome> {
+    const attempt = await this.prepare(user, input, context);
+    return this.idempotently(attempt, false, async () => {
+      const reserved = await this.reserve(attempt);
+      const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
+      const started = performance.now();
+      let result: CompletionResult;
+      try {
+        result = await this.provider.complete({
+          model: attempt.price.model,
+          messages: input.messages,
+          maxTokens: attempt.maxTokens,
+          ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
+          signal: AbortSignal.any([deadline, context.clientGone]),
+        });
+      } catch (error) {
+        // Providers report failures as results; should one throw anyway, its hold still goes back.
+        await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }, false), 0);
+        throw error;
+      }
+      const latencyMs = Math.round(performance.now() - started);
+      if (result.outcome !== 'ok') {
+        throw await this.release(reserved, this.failureOf(result, deadline.aborted), latencyMs);
+      }
+      return this.settle(reserved, result.content, result.finishReason, result.usage, latencyMs);
+    });
+  }
+
+  /**
+   * One answer streamed to `sink` as it arrives, billed when it ends. Failures before the first
+   * content throw (the endpoint answers with an HTTP error); after it, they go to `sink.fail`.
+   * Charged only when the stream ends normally with content — or, when the client disconnects
+   * after content arrived, for what was delivered (docs/billing.md).
+   */
+  async stream(user: AuthenticatedUser, input: ChatInput, context: ChatContext, sink: StreamSink): Promise<void> {
+    const attempt = await this.prepare(user, input, context);
+    // Mutated inside the callbacks below; an object keeps TypeScript from narrowing it to `false`.
+    const stream = { opened: false };
+    const outcome = await this.idempotently(attempt, true, async () => {
+      const reserved = await this.reserve(attempt);
+      const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
+      const started = performance.now();
+      let delivered = '';
+      let finishReason: string | undefined;
+      let usage: TokenUsage | undefined;
+      let failure: TransportFailure | undefined;
+      try {
+        const events = this.provider.stream({
+          model: attempt.price.model,
+          messages: input.messages,
+          maxTokens: attempt.maxTokens,
+          ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
+          signal: AbortSignal.any([deadline, context.clientGone]),
+        });
+        for await (const event of events) {
+          if (event.type === 'delta') {
+            if (!stream.opened) sink.open(attempt.price.model);
+            stream.opened = true;
+            sink.delta(event.content);
+            delivered += event.content;
+          } else if (event.type === 'finish') {
+            finishReason = event.finishReason;
+          } else {
+            usage = event.usage;
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof StreamFailure)) {
+          await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }, false), 0);
+          throw error;
+        }
+        failure = error.result;
+      }
+      const latencyMs = Math.round(performance.now() - started);
+      const clientLeft = failure?.outcome === 'aborted' && !deadline.aborted;
+
+      if (failure === undefined && (finishReason === 'stop' || finishReason === 'length') && delivered.trim() !== '') {
+        return this.settle(reserved, delivered, finishReason, usage, latencyMs);
+      }
+      if (clientLeft && delivered.trim() !== '') {
+        // The client read part of the answer, then left: it pays for what it got.
+        await this.settle(reserved, delivered, 'length', undefined, latencyMs, UsageStatus.ClientClosed);
+        return undefined;
+      }
+      const reason =
+        failure ??
+        (finishReason === 'stop' || finishReason === 'length' || finishReason === undefined
+          ? ({ outcome: 'empty' } as const)
+          : ({ outcome: 'bad_finish', finishReason } as const));
+      throw await this.release(reserved, this.failureOf(reason, deadline.aborted), latencyMs);
+    }).catch((error: unknown) => {
+      if (!stream.opened || !(error instanceof AppError)) throw error;
+      sink.fail(error.code, error.message);
+      return undefined;
+    });
+    if (outcome !== undefined) {
+      if (!stream.opened) {
+        // A replay: the stored answer, sent as one delta.
+        sink.open(outcome.model);
+        sink.delta(outcome.content);
+      }
+      sink.finish(outcome);
+    }
+  }
+
+  /** Validation that needs the model, and the worst-case price. */
+  private async prepare(user: AuthenticatedUser, input: ChatInput, context: ChatContext): Promise<Attempt> {
+    this.idempotency.parseKey(context.idempotencyKey);
+    const price = await this.usableModel(input.model ?? this.config.aiDefaultModel);
+    const maxTokens = this.maxTokensFor(price, input.maxTokens);
+    return {
       user,
+      input,
       price,
-      messages,
       maxTokens,
-      hold: creditsFor(price, promptTokenBound(messages), maxTokens),
+      hold: creditsFor(price, promptTokenBound(input.messages), maxTokens),
       context,
     };
-    if (key === undefined) return this.run(attempt);
+  }
 
-    const fingerprint = this.idempotency.fingerprint({ prompt: request.prompt, model: price.model, maxTokens });
-    const claim = await this.idempotency.claim(user.id, IDEMPOTENCY_SCOPE, key, fingerprint, this.config.holdTtlMs);
-    if (claim.kind === 'replay') return claim.body as ChatResponse;
+  /** Runs `work` once per Idempotency-Key: a replay answers the stored outcome instead. */
+  private async idempotently<T extends ChatOutcome | undefined>(
+    attempt: Attempt,
+    streamed: boolean,
+    work: () => Promise<T>,
+  ): Promise<T | ChatOutcome> {
+    const key = this.idempotency.parseKey(attempt.context.idempotencyKey);
+    if (key === undefined) return work();
+    const { user, input, price, maxTokens } = attempt;
+    const scope = IDEMPOTENCY_SCOPES[input.endpoint];
+    const fingerprint = this.idempotency.fingerprint({
+      messages: input.messages,
+      model: price.model,
+      maxTokens,
+      sampling: input.sampling ?? null,
+      streamed,
+    });
+    const claim = await this.idempotency.claim(user.id, scope, key, fingerprint, this.config.holdTtlMs);
+    if (claim.kind === 'replay') return claim.body as ChatOutcome;
     try {
-      const response = await this.run(attempt);
-      await this.idempotency.complete(user.id, IDEMPOTENCY_SCOPE, key, 200, response);
-      return response;
+      const outcome = await work();
+      if (outcome === undefined) await this.idempotency.abandon(user.id, scope, key);
+      else await this.idempotency.complete(user.id, scope, key, 200, outcome);
+      return outcome;
     } catch (error) {
-      await this.idempotency.abandon(user.id, IDEMPOTENCY_SCOPE, key);
+      await this.idempotency.abandon(user.id, scope, key);
       throw error;
     }
   }
 
-  private async run(attempt: Attempt): Promise<ChatResponse> {
-    const { user, price, hold, context } = attempt;
+  /** The quick read (403) and the reservation (409). */
+  private async reserve(attempt: Attempt): Promise<Reserved> {
+    const { user, hold } = attempt;
     if ((await this.credits.available(user.id)) < hold) {
       await this.credits.recordRefused(
         this.usageEntry(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits),
@@ -126,53 +253,45 @@ export class ChatService {
       );
       throw new AppError(ErrorCode.ConcurrentSpend, 'Another request took the credits first; retry.');
     }
+    return { ...attempt, holdId };
+  }
 
-    const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
-    const started = performance.now();
-    let result: CompletionResult;
-    try {
-      result = await this.provider.complete({
-        model: price.model,
-        messages: attempt.messages,
-        maxTokens: attempt.maxTokens,
-        signal: AbortSignal.any([deadline, context.clientGone]),
-      });
-    } catch (error) {
-      // Providers report failures as results; should one throw anyway, its hold still goes back.
-      await this.credits.release(holdId, this.usageEntry(attempt, UsageStatus.ProviderError, ErrorCode.Internal));
-      throw error;
-    }
-    const latencyMs = Math.round(performance.now() - started);
-
-    if (result.outcome !== 'ok') {
-      const failure = this.failureOf(result, deadline.aborted);
-      await this.credits.release(holdId, this.usageEntry(attempt, failure.status, failure.code, { latencyMs }));
-      throw new AppError(failure.code, failure.message);
-    }
-
-    const tokens = result.usage ?? this.estimateUsage(attempt, result.content);
+  /** Charges an answer from the provider's usage (or, without it, an estimate on the safe side). */
+  private async settle(
+    reserved: Reserved,
+    content: string,
+    finishReason: 'stop' | 'length',
+    reported: TokenUsage | undefined,
+    latencyMs: number,
+    status: UsageStatus = UsageStatus.Success,
+  ): Promise<ChatOutcome> {
+    const { price } = reserved;
+    const usage = reported ?? this.estimateUsage(reserved, content);
     const settlement = await this.credits.settle(
-      holdId,
-      creditsFor(price, tokens.promptTokens, tokens.completionTokens),
+      reserved.holdId,
+      creditsFor(price, usage.promptTokens, usage.completionTokens),
       `AI request ${price.model}`,
-      this.usageEntry(attempt, UsageStatus.Success, null, { latencyMs, ...tokens }),
+      this.usageEntry(reserved, status, null, { latencyMs, ...usage }),
     );
     if (settlement === null) {
-      // The sweeper released the hold first: this answer came too late to be charged or sent.
-      await this.credits.release(
-        holdId,
-        this.usageEntry(attempt, UsageStatus.Timeout, ErrorCode.AiProviderTimeout, { latencyMs }),
-      );
-      throw new AppError(ErrorCode.AiProviderTimeout, 'The AI provider answered too late; you were not charged.');
+      // The sweeper released the hold first: this answer came too late to be charged.
+      throw await this.release(reserved, this.failureOf({ outcome: 'aborted' }, true), latencyMs);
     }
     return {
-      id: settlement.usageId,
+      usageId: settlement.usageId,
       model: price.model,
-      answer: result.content,
-      usage: tokens,
+      content,
+      finishReason,
+      usage,
       creditsCharged: settlement.charged,
       balance: settlement.available,
     };
+  }
+
+  /** Gives the whole hold back, logs the attempt, and answers the error to throw. */
+  private async release(reserved: Reserved, failure: Failure, latencyMs: number): Promise<AppError> {
+    await this.credits.release(reserved.holdId, this.usageEntry(reserved, failure.status, failure.code, { latencyMs }));
+    return new AppError(failure.code, failure.message);
   }
 
   private async usableModel(model: string): Promise<ModelPrice> {
@@ -201,7 +320,10 @@ export class ChatService {
 
   /** Without reported usage, count on the safe side: the prompt's bound and one token per byte of answer. */
   private estimateUsage(attempt: Attempt, content: string): TokenUsage {
-    return { promptTokens: promptTokenBound(attempt.messages), completionTokens: Buffer.byteLength(content, 'utf8') };
+    return {
+      promptTokens: promptTokenBound(attempt.input.messages),
+      completionTokens: Buffer.byteLength(content, 'utf8'),
+    };
   }
 
   private failureOf(result: Exclude<CompletionResult, { outcome: 'ok' }>, deadlinePassed: boolean): Failure {
@@ -251,19 +373,20 @@ export class ChatService {
     errorCode: ErrorCode | null,
     measured: Partial<TokenUsage> & { latencyMs?: number } = {},
   ): UsageEntry {
-    const prompt = attempt.messages.at(-1)?.content ?? '';
+    const { messages } = attempt.input;
+    const prompt = messages.findLast((message) => message.role === 'user')?.content ?? '';
     return {
       userId: attempt.user.id,
       apiKeyId: attempt.user.apiKeyId ?? null,
       requestId: attempt.context.requestId,
-      endpoint: 'chat',
+      endpoint: attempt.input.endpoint,
       model: attempt.price.model,
       status,
       errorCode,
       promptTokens: measured.promptTokens ?? 0,
       completionTokens: measured.completionTokens ?? 0,
       latencyMs: measured.latencyMs ?? 0,
-      promptChars: prompt.length,
+      promptChars: messages.reduce((total, message) => total + message.content.length, 0),
       promptPreview: prompt,
     };
   }

@@ -6,10 +6,18 @@ export interface ChatMessage {
   content: string;
 }
 
+/** Sampling options passed through to the provider when the client sets them. */
+export interface Sampling {
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+}
+
 export interface CompletionRequest {
   model: string;
   messages: ChatMessage[];
   maxTokens: number;
+  sampling?: Sampling;
   /** Aborts the whole call, body included: the deadline, or the client going away. */
   signal: AbortSignal;
 }
@@ -31,8 +39,28 @@ export type CompletionResult =
   | { outcome: 'connection_error' }
   | { outcome: 'aborted' };
 
+/** What a streamed completion yields, in order: deltas, then its finish reason, then (maybe) usage. */
+export type StreamEvent =
+  { type: 'delta'; content: string } | { type: 'finish'; finishReason: string } | { type: 'usage'; usage: TokenUsage };
+
+/** A call that failed in transport: no usable answer arrived. */
+export type TransportFailure = Extract<
+  CompletionResult,
+  { outcome: 'aborted' | 'connection_error' | 'upstream_error' }
+>;
+
+/** How a stream that could not run to its end failed (the iterator throws this). */
+export class StreamFailure extends Error {
+  constructor(readonly result: TransportFailure) {
+    super(`stream failed: ${result.outcome}`);
+    this.name = 'StreamFailure';
+  }
+}
+
 export interface AiProvider {
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** Yields events as the provider sends them; throws `StreamFailure` when the call fails. */
+  stream(request: CompletionRequest): AsyncIterable<StreamEvent>;
 }
 
 /** A choice is an answer only with visible content and a normal finish (SPEC §3.5). */

@@ -5,6 +5,9 @@ import {
   classifyChoice,
   type CompletionRequest,
   type CompletionResult,
+  type StreamEvent,
+  StreamFailure,
+  type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 
@@ -36,6 +39,7 @@ export class DeepSeekProvider implements AiProvider {
           // DeepSeek's API takes `max_tokens`; OpenAI's newer `max_completion_tokens` is not part of it.
           // eslint-disable-next-line @typescript-eslint/no-deprecated
           max_tokens: request.maxTokens,
+          ...samplingParameters(request),
           stream: false,
         },
         { signal: request.signal },
@@ -51,7 +55,49 @@ export class DeepSeekProvider implements AiProvider {
     }
   }
 
-  private classifyFailure(error: unknown, signal: AbortSignal): CompletionResult {
+  async *stream(request: CompletionRequest): AsyncIterable<StreamEvent> {
+    let chunks;
+    try {
+      chunks = await this.client.chat.completions.create(
+        {
+          model: request.model,
+          messages: request.messages,
+          // See complete(): DeepSeek takes `max_tokens`.
+          // eslint-disable-next-line @typescript-eslint/no-deprecated
+          max_tokens: request.maxTokens,
+          ...samplingParameters(request),
+          stream: true,
+          // Always asked for, whatever the client wants: the charge comes from it.
+          stream_options: { include_usage: true },
+        },
+        { signal: request.signal },
+      );
+    } catch (error) {
+      throw this.streamFailure(error, request.signal);
+    }
+    try {
+      for await (const chunk of chunks) {
+        const choice = chunk.choices[0];
+        const content = choice?.delta.content;
+        if (content) yield { type: 'delta', content };
+        if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
+        if (chunk.usage) {
+          yield {
+            type: 'usage',
+            usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens },
+          };
+        }
+      }
+    } catch (error) {
+      throw this.streamFailure(error, request.signal);
+    }
+  }
+
+  private streamFailure(error: unknown, signal: AbortSignal): StreamFailure {
+    return new StreamFailure(this.classifyFailure(error, signal));
+  }
+
+  private classifyFailure(error: unknown, signal: AbortSignal): TransportFailure {
     if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { outcome: 'aborted' };
     if (error instanceof OpenAI.APIConnectionTimeoutError) return { outcome: 'aborted' };
     if (error instanceof OpenAI.APIConnectionError) return { outcome: 'connection_error' };
@@ -62,4 +108,13 @@ export class DeepSeekProvider implements AiProvider {
     // A 200 whose body is not a completion (not JSON, wrong shape).
     return { outcome: 'upstream_error', status: undefined };
   }
+}
+
+function samplingParameters(request: CompletionRequest): { temperature?: number; top_p?: number; stop?: string[] } {
+  const { temperature, topP, stop } = request.sampling ?? {};
+  return {
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(topP === undefined ? {} : { top_p: topP }),
+    ...(stop === undefined ? {} : { stop }),
+  };
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import type { AiProvider, CompletionRequest, CompletionResult } from '#src/ai/providers/ai-provider.js';
+import {
+  type AiProvider,
+  type CompletionRequest,
+  type CompletionResult,
+  type StreamEvent,
+  StreamFailure,
+} from '#src/ai/providers/ai-provider.js';
 
 /** What each demo model does, so every billing path can be seen without a DeepSeek key. */
 const demoBehaviour: Record<string, 'slow' | 'timeout' | 'empty' | 'error' | undefined> = {
@@ -50,6 +56,32 @@ export class DemoProvider implements AiProvider {
         completionTokens: approximateTokens(content),
       },
     };
+  }
+
+  /** The same answers as `complete`, delivered a few characters at a time, as a real stream is. */
+  async *stream(request: CompletionRequest): AsyncIterable<StreamEvent> {
+    const result = await this.complete(request);
+    switch (result.outcome) {
+      case 'aborted':
+      case 'upstream_error':
+      case 'connection_error':
+        throw new StreamFailure(result);
+      case 'empty':
+      case 'bad_finish':
+        yield { type: 'finish', finishReason: result.outcome === 'bad_finish' ? result.finishReason : 'stop' };
+        return;
+      case 'ok':
+        for (const piece of result.content.match(/[\s\S]{1,12}/g) ?? []) {
+          try {
+            await sleep(15, undefined, { signal: request.signal });
+          } catch {
+            throw new StreamFailure({ outcome: 'aborted' });
+          }
+          yield { type: 'delta', content: piece };
+        }
+        yield { type: 'finish', finishReason: result.finishReason };
+        if (result.usage) yield { type: 'usage', usage: result.usage };
+    }
   }
 
   private answer(model: string, prompt: string, digest: Buffer): string {
