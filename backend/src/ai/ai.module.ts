@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChatController } from '#src/ai/chat.controller.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
+import { OpenAiController } from '#src/ai/openai/openai.controller.js';
 import { AI_PROVIDER } from '#src/ai/providers/ai-provider.js';
 import { DeepSeekProvider } from '#src/ai/providers/deepseek.provider.js';
 import { DemoProvider } from '#src/ai/providers/demo.provider.js';
@@ -9,10 +10,13 @@ import { AppConfigService } from '#src/config/app-config.service.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
 import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
 
-/** `POST /api/ai/chat` and `GET /api/ai/models`; DeepSeek, or the demo provider without a key. */
+/**
+ * `POST /api/ai/chat`, `GET /api/ai/models`, and the OpenAI-compatible `/v1/chat/completions` and
+ * `/v1/models`; answered by DeepSeek, or by the demo provider without a key.
+ */
 @Module({
   imports: [CreditsModule, IdempotencyModule],
-  controllers: [ChatController],
+  controllers: [ChatController, OpenAiController],
   providers: [
     ChatService,
     ModelsRepository,

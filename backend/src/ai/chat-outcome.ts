@@ -1,4 +1,5 @@
 import type { ChatMessage, Sampling, TokenUsage } from '#src/ai/providers/ai-provider.js';
+import type { ErrorCode } from '#src/contract/index.js';
 
 /** A chat as both endpoints ask for it: `/api/ai/chat` sends one user message, `/v1` a conversation. */
 export interface ChatInput {
@@ -29,5 +30,5 @@ export interface StreamSink {
   /** The stream ended normally and was charged. */
   finish(outcome: ChatOutcome): void;
   /** The stream broke after it was opened; nothing more will come. */
-  fail(code: string, message: string): void;
+  fail(code: ErrorCode, message: string): void;
 }

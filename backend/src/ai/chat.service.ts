@@ -76,6 +76,7 @@ export class ChatService {
       outputCreditsPer1k: toRate(price.outputPer1kE4),
       maxOutputTokens: price.maxOutputTokens,
       contextTokens: price.contextTokens,
+      updatedAt: price.updatedAt.toISOString(),
     }));
   }
 
@@ -97,12 +98,16 @@ export class ChatService {
         });
       } catch (error) {
         // Providers report failures as results; should one throw anyway, its hold still goes back.
-        await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }, false), 0);
+        await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }), 0);
         throw error;
       }
       const latencyMs = Math.round(performance.now() - started);
       if (result.outcome !== 'ok') {
-        throw await this.release(reserved, this.failureOf(result, deadline.aborted), latencyMs);
+        throw await this.release(
+          reserved,
+          this.failureOf(result, deadline.aborted ? this.deadlineMessage() : undefined),
+          latencyMs,
+        );
       }
       return this.settle(reserved, result.content, result.finishReason, result.usage, latencyMs);
     });
@@ -121,6 +126,7 @@ export class ChatService {
     const outcome = await this.idempotently(attempt, true, async () => {
       const reserved = await this.reserve(attempt);
       const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
+      const idle = new IdleDeadline(this.config.streamIdleTimeoutMs);
       const started = performance.now();
       let delivered = '';
       let finishReason: string | undefined;
@@ -132,9 +138,10 @@ export class ChatService {
           messages: input.messages,
           maxTokens: attempt.maxTokens,
           ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
-          signal: AbortSignal.any([deadline, context.clientGone]),
+          signal: AbortSignal.any([deadline, idle.signal, context.clientGone]),
         });
         for await (const event of events) {
+          idle.restart();
           if (event.type === 'delta') {
             if (!stream.opened) sink.open(attempt.price.model);
             stream.opened = true;
@@ -148,13 +155,20 @@ export class ChatService {
         }
       } catch (error) {
         if (!(error instanceof StreamFailure)) {
-          await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }, false), 0);
+          await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }), 0);
           throw error;
         }
         failure = error.result;
+      } finally {
+        idle.stop();
       }
       const latencyMs = Math.round(performance.now() - started);
-      const clientLeft = failure?.outcome === 'aborted' && !deadline.aborted;
+      const timedOut = deadline.aborted
+        ? this.deadlineMessage()
+        : idle.signal.aborted
+          ? `sent nothing for ${this.config.streamIdleTimeoutMs} ms`
+          : undefined;
+      const clientLeft = failure?.outcome === 'aborted' && timedOut === undefined;
 
       if (failure === undefined && (finishReason === 'stop' || finishReason === 'length') && delivered.trim() !== '') {
         return this.settle(reserved, delivered, finishReason, usage, latencyMs);
@@ -164,12 +178,15 @@ export class ChatService {
         await this.settle(reserved, delivered, 'length', undefined, latencyMs, UsageStatus.ClientClosed);
         return undefined;
       }
-      const reason =
+      const reason: Exclude<CompletionResult, { outcome: 'ok' }> =
         failure ??
-        (finishReason === 'stop' || finishReason === 'length' || finishReason === undefined
-          ? ({ outcome: 'empty' } as const)
-          : ({ outcome: 'bad_finish', finishReason } as const));
-      throw await this.release(reserved, this.failureOf(reason, deadline.aborted), latencyMs);
+        (finishReason === undefined
+          ? // The stream ended without saying how: a truncated answer.
+            { outcome: 'upstream_error', status: undefined }
+          : finishReason === 'stop' || finishReason === 'length'
+            ? { outcome: 'empty' }
+            : { outcome: 'bad_finish', finishReason });
+      throw await this.release(reserved, this.failureOf(reason, timedOut), latencyMs);
     }).catch((error: unknown) => {
       if (!stream.opened || !(error instanceof AppError)) throw error;
       sink.fail(error.code, error.message);
@@ -275,7 +292,11 @@ export class ChatService {
     );
     if (settlement === null) {
       // The sweeper released the hold first: this answer came too late to be charged.
-      throw await this.release(reserved, this.failureOf({ outcome: 'aborted' }, true), latencyMs);
+      throw await this.release(
+        reserved,
+        this.failureOf({ outcome: 'aborted' }, 'answered after its hold had expired'),
+        latencyMs,
+      );
     }
     return {
       usageId: settlement.usageId,
@@ -326,14 +347,19 @@ export class ChatService {
     };
   }
 
-  private failureOf(result: Exclude<CompletionResult, { outcome: 'ok' }>, deadlinePassed: boolean): Failure {
+  private deadlineMessage(): string {
+    return `did not answer within ${this.config.aiTimeoutMs} ms`;
+  }
+
+  /** `timedOut` says which limit ended the call, when one did; an abort without it is the client leaving. */
+  private failureOf(result: Exclude<CompletionResult, { outcome: 'ok' }>, timedOut?: string): Failure {
     switch (result.outcome) {
       case 'aborted':
-        return deadlinePassed
+        return timedOut !== undefined
           ? {
               status: UsageStatus.Timeout,
               code: ErrorCode.AiProviderTimeout,
-              message: `The AI provider did not answer within ${this.config.aiTimeoutMs} ms; you were not charged.`,
+              message: `The AI provider ${timedOut}; you were not charged.`,
             }
           : {
               status: UsageStatus.ClientClosed,
@@ -389,5 +415,34 @@ export class ChatService {
       promptChars: messages.reduce((total, message) => total + message.content.length, 0),
       promptPreview: prompt,
     };
+  }
+}
+
+/** Aborts when `ms` pass without a `restart()`: the gap allowed between two stream events. */
+class IdleDeadline {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+
+  constructor(private readonly ms: number) {
+    this.timer = this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  restart(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.controller.abort(new Error(`no stream event for ${this.ms} ms`));
+    }, this.ms);
   }
 }

@@ -11,6 +11,11 @@ interface PriceRow {
   output_credits_per_1k: string;
   max_output_tokens: number;
   context_tokens: number;
+  updated_at: Date;
+}
+
+export interface ModelListing extends ModelPrice {
+  updatedAt: Date;
 }
 
 const toPrice = (row: PriceRow): ModelPrice => ({
@@ -25,7 +30,7 @@ const toPrice = (row: PriceRow): ModelPrice => ({
 });
 
 const columns =
-  'model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k, max_output_tokens, context_tokens';
+  'model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k, max_output_tokens, context_tokens, updated_at';
 
 /** The price table: a model is usable only with an enabled row for a provider this process serves. */
 @Injectable()
@@ -40,11 +45,11 @@ export class ModelsRepository {
     return row && toPrice(row);
   }
 
-  async listUsable(providers: readonly string[]): Promise<ModelPrice[]> {
+  async listUsable(providers: readonly string[]): Promise<ModelListing[]> {
     const rows = await this.db.rows<PriceRow>(
       `SELECT ${columns} FROM model_prices WHERE enabled AND provider = ANY($1::text[]) ORDER BY provider, model`,
       [providers],
     );
-    return rows.map(toPrice);
+    return rows.map((row) => ({ ...toPrice(row), updatedAt: row.updated_at }));
   }
 }

@@ -61,6 +61,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     response.setHeader('X-Request-Id', requestId);
+    this.send(response, body);
+  }
+
+  /** Writes the error; the OpenAI-compatible routes override this to answer in OpenAI's shape. */
+  protected send(response: Response, body: ErrorBody): void {
     response.status(body.statusCode).json(body);
   }
 

@@ -86,6 +86,16 @@ export class AppConfigService {
     return this.get('AI_TIMEOUT_MS');
   }
 
+  /** A stream with no event from upstream for this long is cut (within the whole-call deadline). */
+  get streamIdleTimeoutMs(): number {
+    return Math.min(this.get('STREAM_IDLE_TIMEOUT_MS'), this.aiTimeoutMs);
+  }
+
+  /** Downstream silence after which a stream sends an SSE comment, so idle proxies keep it open. */
+  get sseHeartbeatMs(): number {
+    return Math.min(5_000, Math.floor(this.aiTimeoutMs / 3));
+  }
+
   get holdSweepIntervalMs(): number {
     return this.get('HOLD_SWEEP_INTERVAL_MS');
   }

@@ -90,6 +90,13 @@ export class Environment {
   @Max(600000)
   AI_TIMEOUT_MS = 30000;
 
+  /** Longest pause allowed between two events of a streamed answer (never more than AI_TIMEOUT_MS). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  STREAM_IDLE_TIMEOUT_MS = 10000;
+
   /** How often expired holds are released (SPEC §3.6: at least every 15 s). */
   @Type(() => Number)
   @IsInt()

@@ -18,6 +18,8 @@ export interface ModelView {
   outputCreditsPer1k: number;
   maxOutputTokens: number;
   contextTokens: number;
+  /** When the price last changed (ISO 8601). */
+  updatedAt: string;
 }
 
 export const PROMPT_MAX_CHARS = 8000;

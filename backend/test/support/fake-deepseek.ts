@@ -11,10 +11,14 @@ export type FakeBehaviour =
       /** `null`: the answer carries no usage object. */
       usage?: { promptTokens: number; completionTokens: number } | null;
       delayMs?: number;
+      /** Characters per streamed chunk (default 8). */
+      chunkChars?: number;
       /** Blank lines sent before the JSON, as DeepSeek does to keep a waiting connection alive. */
       keepAliveLines?: number;
     }
   | { kind: 'status'; status: number; message?: string }
+  /** Streams `content` (SSE), then stops sending without ending the response. */
+  | { kind: 'stream-then-stall'; content: string }
   | { kind: 'hang' }
   | { kind: 'stall-after-headers' }
   | { kind: 'not-json' }
@@ -33,6 +37,8 @@ export interface RecordedRequest {
  */
 export class FakeDeepSeek {
   readonly requests: RecordedRequest[] = [];
+  /** When each answered response ended (ms since the epoch), in order. */
+  readonly finishedAt: number[] = [];
   closedConnections = 0;
   private behaviour: FakeBehaviour = { kind: 'answer', content: 'Hello from the fake.' };
   private readonly server: Server;
@@ -59,6 +65,7 @@ export class FakeDeepSeek {
 
   reset(): void {
     this.requests.length = 0;
+    this.finishedAt.length = 0;
     this.closedConnections = 0;
     this.behaviour = { kind: 'answer', content: 'Hello from the fake.' };
   }
@@ -78,7 +85,8 @@ export class FakeDeepSeek {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as RecordedRequest['body'];
     this.requests.push({ path: request.url ?? '', authorization: request.headers.authorization, body });
     response.on('close', () => {
-      if (!response.writableFinished) this.closedConnections += 1;
+      if (response.writableFinished) this.finishedAt.push(Date.now());
+      else this.closedConnections += 1;
     });
 
     const behaviour = this.behaviour;
@@ -102,6 +110,15 @@ export class FakeDeepSeek {
           }),
         );
         return;
+      case 'stream-then-stall':
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        for (const piece of behaviour.content.match(/.{1,8}/gs) ?? []) {
+          const chunk = { id: 'chatcmpl-stall', object: 'chat.completion.chunk', created: 0, model: body.model };
+          response.write(
+            `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
+          );
+        }
+        return;
       case 'answer':
         await this.answer(behaviour, body, response);
     }
@@ -124,7 +141,7 @@ export class FakeDeepSeek {
     if (body.stream === true) {
       response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       const send = (data: unknown): boolean => response.write(`data: ${JSON.stringify(data)}\n\n`);
-      for (const piece of behaviour.content.match(/.{1,8}/gs) ?? []) {
+      for (const piece of behaviour.content.match(new RegExp(`.{1,${behaviour.chunkChars ?? 8}}`, 'gs')) ?? []) {
         send({
           ...base,
           object: 'chat.completion.chunk',

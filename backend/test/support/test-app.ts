@@ -14,6 +14,8 @@ export interface TestApp {
   database: TestDatabase;
   /** Every JSON line the app logged, for asserting what never appears in logs. */
   logLines: () => string[];
+  /** Listens on 127.0.0.1 (once) and answers the base URL, for clients that need a real socket. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,9 @@ const baseEnvironment: Record<string, string> = {
 };
 
 /**
+ * Keep one app alive at a time in a test file: passport registers its strategies process-wide by
+ * name, so a second app's JWT strategy would serve (and outlive) the first.
+ *
  * The whole backend, assembled exactly as `main.ts` does, on a fresh migrated database of its own.
  * The environment is applied for the app's construction and restored afterwards.
  */
@@ -81,6 +86,11 @@ export async function createTestApp(
     http: app.getHttpServer() as App,
     database,
     logLines: () => [...lines],
+    listen: async () => {
+      if (!app.getHttpServer().listening) await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address() as { port: number };
+      return `http://127.0.0.1:${address.port}`;
+    },
     close: async () => {
       await app.close();
       if (options.database === undefined) await database.drop();

@@ -91,6 +91,8 @@ export class DeepSeekProvider implements AiProvider {
     } catch (error) {
       throw this.streamFailure(error, request.signal);
     }
+    // The SDK ends the iteration quietly when the signal aborts mid-stream: that is a failure.
+    if (request.signal.aborted) throw new StreamFailure({ outcome: 'aborted' });
   }
 
   private streamFailure(error: unknown, signal: AbortSignal): StreamFailure {
