@@ -7,3 +7,4 @@ export * from './roles.js';
 export * from './auth.js';
 export * from './api-keys.js';
 export * from './ai.js';
+export * from './records.js';

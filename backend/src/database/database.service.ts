@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { DatabaseRole } from '#src/database/database-roles.js';
 
 /** Runs parameterised SQL and answers its rows; `Database` itself and a transaction both are one. */
 export interface SqlExecutor {
@@ -31,6 +32,18 @@ export class Database implements SqlExecutor {
 
   async first<T>(sql: string, parameters: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, parameters))[0];
+  }
+
+  /**
+   * A read-only transaction as the user-scoped role, whose row-level security shows only `userId`'s
+   * rows: a query that forgets its `WHERE user_id` still cannot show another user's records.
+   */
+  asUser<T>(userId: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await tx.rows(`SET LOCAL ROLE ${DatabaseRole.UserScoped}`);
+      await tx.rows(`SELECT set_config('app.user_id', $1::text, true)`, [userId]);
+      return work(tx);
+    });
   }
 
   /** One short transaction: committed when `work` resolves, rolled back when it throws. */

@@ -17,6 +17,7 @@ export const SqlState = {
   ApiKeyRevoked: 'CG401',
   ApiKeyCreditLimit: 'CG402',
   HoldNotOpen: 'CG409',
+  LastAdmin: 'CG423',
   IdempotencyKeyReused: 'CG422',
 } as const;
 
