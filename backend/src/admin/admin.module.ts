@@ -1,5 +1,31 @@
 import { Module } from '@nestjs/common';
+import { AdminModelsController } from '#src/admin/admin-models.controller.js';
+import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
+import { AdminModelsService } from '#src/admin/admin-models.service.js';
+import { AdminReportsController } from '#src/admin/admin-reports.controller.js';
+import { AdminReportsRepository } from '#src/admin/admin-reports.repository.js';
+import { AdminReportsService } from '#src/admin/admin-reports.service.js';
+import { AdminUsersController } from '#src/admin/admin-users.controller.js';
+import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
+import { AdminUsersService } from '#src/admin/admin-users.service.js';
+import { CreditsModule } from '#src/credits/credits.module.js';
+import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
+import { UsageModule } from '#src/usage/usage.module.js';
 
-/** Admin APIs: users, recharge, usage, stats, prices (issue #6). */
-@Module({})
+/**
+ * Admin APIs (role `admin`, checked by the route guard and again inside the SQL functions that
+ * change anything): users, recharge, usage and its CSV export, stats, prices, the audit trail.
+ */
+@Module({
+  imports: [CreditsModule, IdempotencyModule, UsageModule],
+  controllers: [AdminUsersController, AdminReportsController, AdminModelsController],
+  providers: [
+    AdminUsersService,
+    AdminUsersRepository,
+    AdminReportsService,
+    AdminReportsRepository,
+    AdminModelsRepository,
+    AdminModelsService,
+  ],
+})
 export class AdminModule {}

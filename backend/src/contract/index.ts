@@ -8,3 +8,4 @@ export * from './auth.js';
 export * from './api-keys.js';
 export * from './ai.js';
 export * from './records.js';
+export * from './admin.js';

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { AdminModel, AuditItem } from '#src/contract/index.js';
+import { Database } from '#src/database/database.service.js';
+
+interface ModelRow {
+  model: string;
+  provider: 'deepseek' | 'demo';
+  display_name: string;
+  enabled: boolean;
+  request_credits: string;
+  input_credits_per_1k: string;
+  output_credits_per_1k: string;
+  max_output_tokens: number;
+  context_tokens: number;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+const toAdminModel = (row: ModelRow): AdminModel => ({
+  model: row.model,
+  provider: row.provider,
+  displayName: row.display_name,
+  enabled: row.enabled,
+  requestCredits: Number(row.request_credits),
+  inputCreditsPer1k: Number(row.input_credits_per_1k),
+  outputCreditsPer1k: Number(row.output_credits_per_1k),
+  maxOutputTokens: row.max_output_tokens,
+  contextTokens: row.context_tokens,
+  updatedAt: row.updated_at.toISOString(),
+  updatedBy: row.updated_by,
+});
+
+/** The whole price table, and the audit trail of admin changes. */
+@Injectable()
+export class AdminModelsRepository {
+  constructor(private readonly db: Database) {}
+
+  async list(): Promise<AdminModel[]> {
+    const rows = await this.db.rows<ModelRow>('SELECT * FROM model_prices ORDER BY provider, model');
+    return rows.map(toAdminModel);
+  }
+
+  /** Through `admin_set_model_price`, which checks the actor and writes the audit row. */
+  async setPrice(change: {
+    actorId: string;
+    model: string;
+    enabled: boolean;
+    requestCredits: number;
+    inputCreditsPer1k: number;
+    outputCreditsPer1k: number;
+    reason: string | null;
+  }): Promise<AdminModel> {
+    const row = await this.db.first<ModelRow>(
+      'SELECT * FROM admin_set_model_price($1::uuid, $2::text, $3::boolean, $4::bigint, $5::numeric, $6::numeric, $7::text)',
+      [
+        change.actorId,
+        change.model,
+        change.enabled,
+        change.requestCredits,
+        String(change.inputCreditsPer1k),
+        String(change.outputCreditsPer1k),
+        change.reason,
+      ],
+    );
+    if (!row) throw new Error('admin_set_model_price answered no row');
+    return toAdminModel(row);
+  }
+
+  async audit(filter: { targetType?: string; targetId?: string; beforeId?: string; limit: number }) {
+    const rows = await this.db.rows<{
+      id: string;
+      actor_id: string | null;
+      actor_email: string | null;
+      action: string;
+      target_type: string;
+      target_id: string;
+      details: Record<string, unknown>;
+      reason: string | null;
+      created_at: Date;
+    }>(
+      `SELECT a.id::text AS id, a.actor_id, u.email AS actor_email, a.action, a.target_type, a.target_id, a.details,
+              a.reason, a.created_at
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+        WHERE ($1::text IS NULL OR a.target_type = $1::text)
+          AND ($2::text IS NULL OR a.target_id = $2::text)
+          AND ($3::bigint IS NULL OR a.id < $3::bigint)
+        ORDER BY a.id DESC
+        LIMIT $4::integer`,
+      [filter.targetType ?? null, filter.targetId ?? null, filter.beforeId ?? null, filter.limit],
+    );
+    return rows.map((row): AuditItem => ({
+      id: row.id,
+      actorId: row.actor_id,
+      actorEmail: row.actor_email,
+      action: row.action,
+      targetType: row.target_type,
+      targetId: row.target_id,
+      details: row.details,
+      reason: row.reason,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+}

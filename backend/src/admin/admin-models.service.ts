@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
+import type { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
+import { AppError } from '#src/common/app-error.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
+import { type AdminModel, type AuditItem, ErrorCode, type ListResponse } from '#src/contract/index.js';
+import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
+
+const modelId = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+@Injectable()
+export class AdminModelsService {
+  constructor(private readonly models: AdminModelsRepository) {}
+
+  list(): Promise<AdminModel[]> {
+    return this.models.list();
+  }
+
+  async setPrice(actorId: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
+    if (!modelId.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
+    try {
+      return await this.models.setPrice({
+        actorId,
+        model,
+        enabled: price.enabled,
+        requestCredits: price.requestCredits,
+        inputCreditsPer1k: price.inputCreditsPer1k,
+        outputCreditsPer1k: price.outputCreditsPer1k,
+        reason: price.reason ?? null,
+      });
+    } catch (error) {
+      switch (sqlStateOf(error)) {
+        case SqlState.CheckViolation:
+          throw new AppError(
+            ErrorCode.ValidationFailed,
+            'A model must cost something: set at least one non-zero price.',
+          );
+        case SqlState.InsufficientPrivilege:
+          throw new AppError(ErrorCode.Forbidden, 'Only an admin can change prices.');
+        default:
+          throw error;
+      }
+    }
+  }
+
+  async audit(query: AuditQueryDto): Promise<ListResponse<AuditItem>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const before = decodeCursor(query.cursor, ['id'] as const)?.id;
+    if (before !== undefined && !/^\d{1,19}$/.test(before)) {
+      throw new AppError(ErrorCode.ValidationFailed, 'The cursor is not valid.');
+    }
+    const rows = await this.models.audit({
+      limit: limit + 1,
+      ...(query.targetType === undefined ? {} : { targetType: query.targetType }),
+      ...(query.targetId === undefined ? {} : { targetId: query.targetId }),
+      ...(before === undefined ? {} : { beforeId: before }),
+    });
+    return toPage(
+      rows,
+      limit,
+      (row) => row,
+      (row) => ({ id: row.id }),
+    );
+  }
+}

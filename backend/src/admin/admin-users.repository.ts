@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { AdminUserItem, OpenHold, Role, UsageSummary } from '#src/contract/index.js';
+import { Database } from '#src/database/database.service.js';
+
+interface UserRow {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  created_at: Date;
+  balance: string;
+  held: string;
+  cursor_at: string;
+}
+
+export const toAdminUser = (row: UserRow): AdminUserItem => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  disabled: row.disabled,
+  createdAt: row.created_at.toISOString(),
+  credits: {
+    balance: Number(row.balance),
+    held: Number(row.held),
+    available: Number(row.balance) - Number(row.held),
+  },
+});
+
+/** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
+const likePattern = (search: string): string => `%${search.replace(/[\\%_]/g, '\\$&')}%`;
+
+const userColumns = `u.id, u.email, u.role, u.disabled, u.created_at, a.balance, a.held,
+  to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
+@Injectable()
+export class AdminUsersRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Newest first; `search` matches part of the e-mail in any case. */
+  page(filter: { search?: string; after?: { createdAt: string; id: string }; limit: number }): Promise<UserRow[]> {
+    return this.db.rows<UserRow>(
+      `SELECT ${userColumns}
+         FROM users u JOIN credit_accounts a ON a.user_id = u.id
+        WHERE ($1::text IS NULL OR u.email ILIKE $1::text ESCAPE '\\')
+          AND ($2::timestamptz IS NULL OR (u.created_at, u.id) < ($2::timestamptz, $3::uuid))
+        ORDER BY u.created_at DESC, u.id DESC
+        LIMIT $4::integer`,
+      [
+        filter.search ? likePattern(filter.search) : null,
+        filter.after?.createdAt ?? null,
+        filter.after?.id ?? null,
+        filter.limit,
+      ],
+    );
+  }
+
+  find(id: string): Promise<UserRow | undefined> {
+    return this.db.first<UserRow>(
+      `SELECT ${userColumns} FROM users u JOIN credit_accounts a ON a.user_id = u.id WHERE u.id = $1::uuid`,
+      [id],
+    );
+  }
+
+  async openHolds(userId: string): Promise<OpenHold[]> {
+    const rows = await this.db.rows<{ id: string; amount: string; created_at: Date; expires_at: Date }>(
+      `SELECT id, amount, created_at, expires_at FROM credit_holds
+        WHERE user_id = $1::uuid AND status = 'open' ORDER BY created_at`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      amount: Number(row.amount),
+      createdAt: row.created_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+    }));
+  }
+
+  async usageSummary(userId: string): Promise<UsageSummary> {
+    const row = await this.db.first<Record<keyof UsageSummary, string>>(
+      `SELECT count(*) AS requests,
+              count(*) FILTER (WHERE status = 'success') AS successes,
+              count(*) FILTER (WHERE status <> 'success') AS failures,
+              coalesce(sum(credits_charged), 0) AS "creditsCharged",
+              coalesce(sum(prompt_tokens), 0) AS "promptTokens",
+              coalesce(sum(completion_tokens), 0) AS "completionTokens"
+         FROM usage_logs WHERE user_id = $1::uuid`,
+      [userId],
+    );
+    return {
+      requests: Number(row?.requests ?? 0),
+      successes: Number(row?.successes ?? 0),
+      failures: Number(row?.failures ?? 0),
+      creditsCharged: Number(row?.creditsCharged ?? 0),
+      promptTokens: Number(row?.promptTokens ?? 0),
+      completionTokens: Number(row?.completionTokens ?? 0),
+    };
+  }
+
+  /** Through `admin_set_user_access`, which checks the actor, guards the last admin and audits. */
+  async setAccess(change: {
+    actorId: string;
+    userId: string;
+    role: Role | null;
+    disabled: boolean | null;
+    reason: string | null;
+  }): Promise<void> {
+    await this.db.rows('SELECT * FROM admin_set_user_access($1::uuid, $2::uuid, $3::text, $4::boolean, $5::text)', [
+      change.actorId,
+      change.userId,
+      change.role,
+      change.disabled,
+      change.reason,
+    ]);
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { toAdminUser, AdminUsersRepository } from '#src/admin/admin-users.repository.js';
+import type { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
+import { AppError } from '#src/common/app-error.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
+import {
+  type AdminUserDetail,
+  type AdminUserItem,
+  ErrorCode,
+  type ListResponse,
+  type RechargeResponse,
+} from '#src/contract/index.js';
+import { CreditsRepository } from '#src/credits/credits.repository.js';
+import { LedgerRepository, toLedgerItem } from '#src/credits/ledger.repository.js';
+import { Database } from '#src/database/database.service.js';
+import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
+
+const RECENT_LEDGER_ROWS = 20;
+
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    private readonly users: AdminUsersRepository,
+    private readonly credits: CreditsRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly db: Database,
+  ) {}
+
+  async list(query: UserSearchQueryDto): Promise<ListResponse<AdminUserItem>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor(query.cursor, ['createdAt', 'id'] as const);
+    const rows = await this.users.page({
+      limit: limit + 1,
+      ...(query.search ? { search: query.search } : {}),
+      ...(after === undefined ? {} : { after }),
+    });
+    return toPage(rows, limit, toAdminUser, (row) => ({ createdAt: row.cursor_at, id: row.id }));
+  }
+
+  async detail(id: string): Promise<AdminUserDetail> {
+    const row = await this.users.find(id);
+    if (!row) throw new AppError(ErrorCode.NotFound, 'No such user.');
+    const [openHolds, ledger, usage] = await Promise.all([
+      this.users.openHolds(id),
+      this.ledger.page(this.db, id, undefined, RECENT_LEDGER_ROWS),
+      this.users.usageSummary(id),
+    ]);
+    return { ...toAdminUser(row), openHolds, recentLedger: ledger.map(toLedgerItem), usage };
+  }
+
+  async updateAccess(actorId: string, userId: string, change: UpdateUserAccessDto): Promise<AdminUserDetail> {
+    if (change.role === undefined && change.disabled === undefined) {
+      throw new AppError(ErrorCode.ValidationFailed, 'Nothing to change: give role and/or disabled.', [
+        { field: 'role', messages: ['role or disabled is required'] },
+      ]);
+    }
+    try {
+      await this.users.setAccess({
+        actorId,
+        userId,
+        role: change.role ?? null,
+        disabled: change.disabled ?? null,
+        reason: change.reason ?? null,
+      });
+    } catch (error) {
+      switch (sqlStateOf(error)) {
+        case SqlState.InsufficientPrivilege:
+          throw new AppError(ErrorCode.Forbidden, 'Only an admin can change access.');
+        case SqlState.NoDataFound:
+          throw new AppError(ErrorCode.NotFound, 'No such user.');
+        case SqlState.LastAdmin:
+          throw new AppError(ErrorCode.Forbidden, 'The last enabled admin cannot be demoted or disabled.');
+        default:
+          throw error;
+      }
+    }
+    return this.detail(userId);
+  }
+
+  recharge(actorId: string, recharge: RechargeDto, idempotencyKey: string | undefined): Promise<RechargeResponse> {
+    return this.credits.addCredits({
+      actorId,
+      userId: recharge.userId,
+      amount: recharge.amount,
+      reason: recharge.reason,
+      idempotencyKey: idempotencyKey ?? null,
+    });
+  }
+}

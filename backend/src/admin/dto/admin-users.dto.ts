@@ -1,0 +1,49 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQueryDto } from '#src/common/pagination.js';
+import { Role } from '#src/contract/index.js';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class UserSearchQueryDto extends PageQueryDto {
+  /** Part of an e-mail address, any case. */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  search?: string;
+}
+
+export class UpdateUserAccessDto {
+  @IsOptional()
+  @IsIn(Object.values(Role))
+  role?: Role;
+
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+
+  /** Why; kept in the audit log. */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class RechargeDto {
+  @IsUUID()
+  userId!: string;
+
+  /** Whole credits; a JSON number (a string such as "100" is refused). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  amount!: number;
+
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
+}

@@ -1,0 +1,95 @@
+import type { CreditsView, LedgerItem } from './records.js';
+import type { Role } from './roles.js';
+
+export interface AdminUserItem {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  credits: CreditsView;
+}
+
+export interface UsageSummary {
+  requests: number;
+  successes: number;
+  failures: number;
+  creditsCharged: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface OpenHold {
+  id: string;
+  amount: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AdminUserDetail extends AdminUserItem {
+  openHolds: OpenHold[];
+  recentLedger: LedgerItem[];
+  usage: UsageSummary;
+}
+
+export interface RechargeResponse {
+  ledgerEntryId: string;
+  balance: number;
+  /** True when this Idempotency-Key had already recharged: nothing was added this time. */
+  replayed: boolean;
+}
+
+export const FAILURE_KINDS = [
+  'provider_error',
+  'timeout',
+  'empty_response',
+  'client_closed',
+  'insufficient_credits',
+  'concurrent_spend',
+] as const;
+
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+export interface StatsFigures {
+  requests: number;
+  successes: number;
+  failures: Record<FailureKind, number>;
+  creditsCharged: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface StatsResponse {
+  from: string;
+  to: string;
+  /** One entry per UTC day of the range, empty days included. */
+  days: (StatsFigures & { day: string })[];
+  totals: StatsFigures;
+  topUsers: { userId: string; email: string; requests: number; creditsCharged: number }[];
+}
+
+export interface AdminModel {
+  model: string;
+  provider: 'deepseek' | 'demo';
+  displayName: string;
+  enabled: boolean;
+  requestCredits: number;
+  inputCreditsPer1k: number;
+  outputCreditsPer1k: number;
+  maxOutputTokens: number;
+  contextTokens: number;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export interface AuditItem {
+  id: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  details: Record<string, unknown>;
+  reason: string | null;
+  createdAt: string;
+}
