@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { setupOpenApi } from '#src/common/openapi.js';
 import { requestIdMiddleware } from '#src/common/request-id.js';
 import { createValidationPipe } from '#src/common/validation.pipe.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
@@ -28,5 +29,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
   return app;
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { AdminModelsService } from '#src/admin/admin-models.service.js';
 import { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
 import { type AuthenticatedUser, CurrentUser, Roles } from '#src/common/auth.decorators.js';
 import type { AdminModel, AuditItem, ListResponse } from '#src/contract/index.js';
 
+@ApiTags('admin')
 @Controller('api/admin')
 @Roles('admin')
 export class AdminModelsController {

@@ -1,4 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminReportsService } from '#src/admin/admin-reports.service.js';
 import { StatsQueryDto } from '#src/admin/dto/admin-reports.dto.js';
@@ -7,6 +8,7 @@ import type { AdminUsageItem, ListResponse, StatsResponse } from '#src/contract/
 import { AdminUsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
 import { UsageService } from '#src/usage/usage.service.js';
 
+@ApiTags('admin')
 @Controller('api/admin')
 @Roles('admin')
 export class AdminReportsController {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { AdminUsersService } from '#src/admin/admin-users.service.js';
 import { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
 import { type AuthenticatedUser, CurrentUser, Roles } from '#src/common/auth.decorators.js';
@@ -11,6 +12,7 @@ import {
 } from '#src/contract/index.js';
 import { IdempotencyService } from '#src/idempotency/idempotency.service.js';
 
+@ApiTags('admin')
 @Controller('api/admin')
 @Roles('admin')
 export class AdminUsersController {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
@@ -7,6 +8,7 @@ import { ClientGone, RequestId } from '#src/common/request-context.decorators.js
 import { type ChatResponse, HttpHeader, type ListResponse, type ModelView } from '#src/contract/index.js';
 import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
 
+@ApiTags('ai')
 @Controller('api/ai')
 @AllowApiKey()
 export class ChatController {

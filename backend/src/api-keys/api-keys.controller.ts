@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CreateApiKeyDto } from '#src/api-keys/dto/create-api-key.dto.js';
 import { ApiKeysService } from '#src/api-keys/api-keys.service.js';
-import { type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, RequiresLogin } from '#src/common/auth.decorators.js';
 import type { ApiKeyView, CreatedApiKey, ListResponse } from '#src/contract/index.js';
 
 /** Managing keys needs a login (JWT): a key can never mint or revoke keys. */
+@ApiTags('api-keys')
+@RequiresLogin()
 @Controller('api/keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { AuthService } from '#src/auth/auth.service.js';
 import { LoginDto, RefreshTokenDto, RegisterDto } from '#src/auth/dto/credentials.dto.js';
-import { type AuthenticatedUser, CurrentUser, Public } from '#src/common/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public, RequiresLogin } from '#src/common/auth.decorators.js';
 import type { AuthResponse, UserView } from '#src/contract/index.js';
 import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
 
+@ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -40,6 +42,8 @@ export class AuthController {
   }
 }
 
+@ApiTags('auth')
+@RequiresLogin()
 @Controller('api/me')
 export class MeController {
   constructor(private readonly auth: AuthService) {}

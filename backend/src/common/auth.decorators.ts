@@ -1,5 +1,7 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { OpenApiSecurity } from '#src/common/openapi.js';
 import type { Role } from '#src/contract/index.js';
 
 export const IS_PUBLIC = 'creditgate:isPublic';
@@ -21,10 +23,19 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
  * Lets an API key authenticate on this route as well as a login's access token. Only the AI routes
  * and the read-only credit and usage views carry it; keys never manage keys, sessions or users.
  */
-export const AllowApiKey = (): MethodDecorator & ClassDecorator => SetMetadata(ALLOWS_API_KEY, true);
+export const AllowApiKey = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ALLOWS_API_KEY, true),
+    ApiBearerAuth(OpenApiSecurity.Login),
+    ApiBearerAuth(OpenApiSecurity.ApiKey),
+  );
+
+/** Documents that a route needs a login's access token (the guard requires it anyway). */
+export const RequiresLogin = (): MethodDecorator & ClassDecorator => ApiBearerAuth(OpenApiSecurity.Login);
 
 /** Restricts a route to users with one of these roles (checked after authentication). */
-export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiBearerAuth(OpenApiSecurity.Login));
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedUser => {
   const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;

@@ -1,9 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
+import { ApiTags } from '@nestjs/swagger';
+import { AllowApiKey, type AuthenticatedUser, CurrentUser, RequiresLogin } from '#src/common/auth.decorators.js';
 import { PageQueryDto } from '#src/common/pagination.js';
 import type { CreditsView, LedgerItem, ListResponse } from '#src/contract/index.js';
 import { CreditsService } from '#src/credits/credits.service.js';
 
+@ApiTags('credits')
+@RequiresLogin()
 @Controller('api/credits')
 export class CreditsController {
   constructor(private readonly credits: CreditsService) {}

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '#src/common/auth.decorators.js';
 import { MigrationsHealthIndicator } from '#src/health/migrations.health.js';
 
 /** Probes carry no credentials. */
 @Public()
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
 import type { ListResponse, UsageItem } from '#src/contract/index.js';
 import { UsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
 import { UsageService } from '#src/usage/usage.service.js';
 
+@ApiTags('usage')
 @Controller('api/usage')
 export class UsageController {
   constructor(private readonly usage: UsageService) {}

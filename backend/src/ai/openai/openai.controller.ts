@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ChatService } from '#src/ai/chat.service.js';
 import { OpenAiChatRequestDto } from '#src/ai/openai/dto/openai-chat-request.dto.js';
@@ -12,6 +13,7 @@ import { HttpHeader } from '#src/contract/index.js';
 import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
 
 /** OpenAI-compatible: apps switch by changing only `baseURL` and the API key. */
+@ApiTags('openai-compatible')
 @Controller('v1')
 @AllowApiKey()
 @UseFilters(OpenAiExceptionFilter)
