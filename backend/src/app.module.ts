@@ -9,6 +9,7 @@ import { CreditsModule } from '#src/credits/credits.module.js';
 import { DatabaseModule } from '#src/database/database.module.js';
 import { HealthModule } from '#src/health/health.module.js';
 import { LoggingModule } from '#src/logging/logging.module.js';
+import { MetricsModule } from '#src/metrics/metrics.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         ConfigModule.forRoot(),
         LoggingModule,
         DatabaseModule,
+        MetricsModule,
         HealthModule,
         AuthModule,
         CreditsModule,

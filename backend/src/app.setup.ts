@@ -5,6 +5,8 @@ import { setupOpenApi } from '#src/common/openapi.js';
 import { requestIdMiddleware } from '#src/common/request-id.js';
 import { createValidationPipe } from '#src/common/validation.pipe.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
+import { httpMetricsMiddleware } from '#src/metrics/http-metrics.middleware.js';
+import { MetricsService } from '#src/metrics/metrics.service.js';
 
 /** Options every CreditGate app is created with; body parsing is registered by `configureApp`. */
 export const appCreateOptions = { bodyParser: false, bufferLogs: true } as const;
@@ -20,6 +22,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet());
   app.enableCors({
     // No listed origins: browsers may call the API only from its own origin (the console at /admin).

@@ -16,6 +16,7 @@ import { ErrorCode, type ModelView } from '#src/contract/index.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { creditsFor, type ModelPrice, promptTokenBound } from '#src/credits/pricing.js';
 import { IdempotencyService } from '#src/idempotency/idempotency.service.js';
+import { MetricsService } from '#src/metrics/metrics.service.js';
 import { type UsageEntry, UsageStatus } from '#src/usage/usage-log.js';
 
 const IDEMPOTENCY_SCOPES = { chat: 'POST /api/ai/chat', openai: 'POST /v1/chat/completions' } as const;
@@ -64,6 +65,7 @@ export class ChatService {
     private readonly credits: CreditsRepository,
     private readonly idempotency: IdempotencyService,
     @Inject(AI_PROVIDER) private readonly provider: AiProvider,
+    private readonly metrics: MetricsService,
   ) {}
 
   async listModels(): Promise<ModelView[]> {
@@ -251,11 +253,9 @@ export class ChatService {
   private async reserve(attempt: Attempt): Promise<Reserved> {
     const { user, hold } = attempt;
     if ((await this.credits.available(user.id)) < hold) {
-      await this.credits.recordRefused(
-        this.usageEntry(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits),
-      );
-      throw new AppError(ErrorCode.InsufficientCredits, `This request needs up to ${hold} credits.`, {
-        required: hold,
+      throw await this.refuse(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits, {
+        message: `This request needs up to ${hold} credits.`,
+        details: { required: hold },
       });
     }
     const holdId = await this.credits.reserve({
@@ -265,12 +265,35 @@ export class ChatService {
       apiKeyId: user.apiKeyId ?? null,
     });
     if (holdId === null) {
-      await this.credits.recordRefused(
-        this.usageEntry(attempt, UsageStatus.ConcurrentSpend, ErrorCode.ConcurrentSpend),
-      );
-      throw new AppError(ErrorCode.ConcurrentSpend, 'Another request took the credits first; retry.');
+      throw await this.refuse(attempt, UsageStatus.ConcurrentSpend, ErrorCode.ConcurrentSpend, {
+        message: 'Another request took the credits first; retry.',
+      });
     }
     return { ...attempt, holdId };
+  }
+
+  /** Logs an attempt refused before any hold (usage row and metric), and answers the error to throw. */
+  private async refuse(
+    attempt: Attempt,
+    status: UsageStatus,
+    code: ErrorCode,
+    error: { message: string; details?: Record<string, unknown> },
+  ): Promise<AppError> {
+    const entry = this.usageEntry(attempt, status, code);
+    await this.credits.recordRefused(entry);
+    this.record(entry, 0);
+    return new AppError(code, error.message, error.details);
+  }
+
+  /** The attempt's metrics, once its usage row is written. */
+  private record(entry: UsageEntry, credits: number): void {
+    this.metrics.recordAttempt({
+      endpoint: entry.endpoint,
+      model: entry.model,
+      status: entry.status,
+      latencyMs: entry.latencyMs,
+      credits,
+    });
   }
 
   /** Charges an answer from the provider's usage (or, without it, an estimate on the safe side). */
@@ -284,11 +307,12 @@ export class ChatService {
   ): Promise<ChatOutcome> {
     const { price } = reserved;
     const usage = reported ?? this.estimateUsage(reserved, content);
+    const entry = this.usageEntry(reserved, status, null, { latencyMs, ...usage });
     const settlement = await this.credits.settle(
       reserved.holdId,
       creditsFor(price, usage.promptTokens, usage.completionTokens),
       `AI request ${price.model}`,
-      this.usageEntry(reserved, status, null, { latencyMs, ...usage }),
+      entry,
     );
     if (settlement === null) {
       // The sweeper released the hold first: this answer came too late to be charged.
@@ -298,6 +322,7 @@ export class ChatService {
         latencyMs,
       );
     }
+    this.record(entry, settlement.charged);
     return {
       usageId: settlement.usageId,
       model: price.model,
@@ -311,7 +336,9 @@ export class ChatService {
 
   /** Gives the whole hold back, logs the attempt, and answers the error to throw. */
   private async release(reserved: Reserved, failure: Failure, latencyMs: number): Promise<AppError> {
-    await this.credits.release(reserved.holdId, this.usageEntry(reserved, failure.status, failure.code, { latencyMs }));
+    const entry = this.usageEntry(reserved, failure.status, failure.code, { latencyMs });
+    await this.credits.release(reserved.holdId, entry);
+    this.record(entry, 0);
     return new AppError(failure.code, failure.message);
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { Database } from '#src/database/database.service.js';
+import { MetricsService } from '#src/metrics/metrics.service.js';
 
 const BATCH = 1000;
 
@@ -21,6 +22,7 @@ export class HoldSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfigService,
     private readonly credits: CreditsRepository,
     private readonly db: Database,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,7 +43,10 @@ export class HoldSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       let released = 0;
       for (let batch = BATCH; batch === BATCH; released += batch) batch = await this.credits.expireHolds(BATCH);
-      if (released > 0) this.logger.warn(`Released ${released} expired credit holds`);
+      if (released > 0) {
+        this.metrics.holdsReleasedBySweeper.inc(released);
+        this.logger.warn(`Released ${released} expired credit holds`);
+      }
       await this.db.rows('DELETE FROM idempotency_records WHERE expires_at < now()');
     } catch (error) {
       this.logger.error({ err: error }, 'Sweeping expired holds failed; retrying at the next interval');
