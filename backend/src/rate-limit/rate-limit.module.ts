@@ -1,3 +1,4 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
@@ -38,7 +39,11 @@ function limit(name: RateLimitName, perMinute: number, tracker: (request: Tracke
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => {
         const limits = config.rateLimits;
+        const redisUrl = config.redisUrl;
         return {
+          // With REDIS_URL the counters are shared, so limits hold across every instance; without
+          // it each process counts on its own.
+          ...(redisUrl === undefined ? {} : { storage: new ThrottlerStorageRedisService(redisUrl) }),
           throttlers: [
             limit(RateLimitName.LoginPerEmail, limits.loginPerMinute, (request) => {
               const email = (request.body as { email?: unknown } | undefined)?.email;
