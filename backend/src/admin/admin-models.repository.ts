@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { PriceRow } from '#src/ai/models.repository.js';
 import type { AdminModel, AuditItem } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
 
-interface ModelRow {
-  model: string;
-  provider: 'deepseek' | 'demo';
-  display_name: string;
+interface ModelRow extends PriceRow {
   enabled: boolean;
-  request_credits: string;
-  input_credits_per_1k: string;
-  output_credits_per_1k: string;
-  max_output_tokens: number;
-  context_tokens: number;
-  updated_at: Date;
   updated_by: string | null;
 }
 

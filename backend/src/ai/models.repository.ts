@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { type ModelPrice, rateToTenThousandths } from '#src/credits/pricing.js';
 import { Database } from '#src/database/database.service.js';
 
-interface PriceRow {
+/** A `model_prices` row as the queries here read it; the admin repository reads two more columns. */
+export interface PriceRow {
   model: string;
   provider: 'deepseek' | 'demo';
   display_name: string;

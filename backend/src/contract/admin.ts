@@ -1,3 +1,4 @@
+import type { ModelView } from './ai.js';
 import type { CreditsView, LedgerItem } from './records.js';
 import type { Role } from './roles.js';
 
@@ -68,17 +69,9 @@ export interface StatsResponse {
   topUsers: { userId: string; email: string; requests: number; creditsCharged: number }[];
 }
 
-export interface AdminModel {
-  model: string;
-  provider: 'deepseek' | 'demo';
-  displayName: string;
+/** A row of the price table as admins see it: usable or not, and who set it last. */
+export interface AdminModel extends ModelView {
   enabled: boolean;
-  requestCredits: number;
-  inputCreditsPer1k: number;
-  outputCreditsPer1k: number;
-  maxOutputTokens: number;
-  contextTokens: number;
-  updatedAt: string;
   updatedBy: string | null;
 }
 

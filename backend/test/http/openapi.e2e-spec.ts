@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
-import { freePort, startBackend, waitForOk, type BackendProcess } from '#test/support/backend-process.js';
+import { waitForOk, type BackendProcess, startTestBackend } from '#test/support/backend-process.js';
 import { registeredRoutes } from '#test/support/routes.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
@@ -25,12 +25,7 @@ describe('OpenAPI document', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    backend = startBackend({
-      NODE_ENV: 'test',
-      PORT: String(await freePort()),
-      DATABASE_URL: testApp.database.url,
-      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    });
+    backend = await startTestBackend(testApp.database.url);
     await waitForOk(backend, '/health/ready');
     document = (await request(backend.baseUrl).get('/docs/openapi.json').expect(200)).body as typeof document;
   });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { freePort, startBackend, waitForOk } from '#test/support/backend-process.js';
+import { waitForOk, startTestBackend } from '#test/support/backend-process.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { pollUntil } from '#test/support/poll.js';
@@ -24,12 +24,7 @@ describe('graceful shutdown (real process)', () => {
   });
 
   it('answers every in-flight chat, settles or releases every hold, refuses new work, and exits', async () => {
-    const port = await freePort();
-    const backend = startBackend({
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    const backend = await startTestBackend(database.url, {
       DEEPSEEK_API_KEY: 'sk-fake',
       DEEPSEEK_BASE_URL: fake.url,
       AI_TIMEOUT_MS: '2500',

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DatabaseRole } from '#src/database/database-roles.js';
-import { freePort, startBackend, waitForOk } from '#test/support/backend-process.js';
+import { waitForOk, startTestBackend } from '#test/support/backend-process.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf, newUser } from '#test/support/factories.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
@@ -27,12 +27,7 @@ describe('a chat whose backend is killed mid-call', () => {
   });
 
   it('leaves a hold that the next instance’s sweeper releases once it expires', async () => {
-    const port = await freePort();
-    const backend = startBackend({
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    const backend = await startTestBackend(database.url, {
       DEEPSEEK_API_KEY: 'sk-fake',
       DEEPSEEK_BASE_URL: fake.url,
       AI_TIMEOUT_MS: '20000',

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import request from 'supertest';
-import { type BackendProcess, freePort, startBackend, waitForOk } from '#test/support/backend-process.js';
+import { type BackendProcess, freePort, waitForOk, startTestBackend } from '#test/support/backend-process.js';
 import { pollUntil } from '#test/support/poll.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
@@ -46,11 +46,7 @@ describeWithRedis('rate limits shared through REDIS_URL across instances', () =>
     backends = [];
     for (let index = 0; index < 2; index += 1) {
       backends.push(
-        startBackend({
-          NODE_ENV: 'test',
-          PORT: String(await freePort()),
-          DATABASE_URL: database.url,
-          JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+        await startTestBackend(database.url, {
           REDIS_URL: `redis://127.0.0.1:${redisPort}`,
           RATE_LIMIT_LOGIN_PER_MIN: '10',
         }),

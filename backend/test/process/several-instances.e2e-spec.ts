@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type BackendProcess, freePort, startBackend, waitForOk } from '#test/support/backend-process.js';
+import { type BackendProcess, waitForOk, startTestBackend } from '#test/support/backend-process.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
@@ -22,11 +22,7 @@ describe('three backend processes on one PostgreSQL', () => {
     backends = [];
     for (let index = 0; index < 3; index += 1) {
       backends.push(
-        startBackend({
-          NODE_ENV: 'test',
-          PORT: String(await freePort()),
-          DATABASE_URL: database.url,
-          JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+        await startTestBackend(database.url, {
           DEEPSEEK_API_KEY: 'sk-fake',
           DEEPSEEK_BASE_URL: fake.url,
           RATE_LIMIT_CHAT_PER_MIN: '1000',

@@ -71,3 +71,17 @@ export function isProcessAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The built backend on a test database, as the process tests run it: test mode, a fixed JWT secret,
+ * a free port; `env` adds what the test exercises (a fake upstream, REDIS_URL, …).
+ */
+export async function startTestBackend(databaseUrl: string, env: Record<string, string> = {}): Promise<BackendProcess> {
+  return startBackend({
+    NODE_ENV: 'test',
+    PORT: String(await freePort()),
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    ...env,
+  });
+}
