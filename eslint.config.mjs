@@ -39,6 +39,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['admin-console/**/*.ts'],
+    rules: {
+      // Angular's Validators.required & co. are static functions, passed around by design.
+      '@typescript-eslint/unbound-method': ['error', { ignoreStatic: true }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*'], message: 'Import through @app/... instead.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: {
       // Test fixtures read rows whose presence the test just established.

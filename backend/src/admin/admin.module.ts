@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdminDemoLabController } from '#src/admin/admin-demo-lab.controller.js';
+import { AdminDemoLabService } from '#src/admin/admin-demo-lab.service.js';
 import { AdminModelsController } from '#src/admin/admin-models.controller.js';
 import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
 import { AdminModelsService } from '#src/admin/admin-models.service.js';
@@ -8,17 +10,18 @@ import { AdminReportsService } from '#src/admin/admin-reports.service.js';
 import { AdminUsersController } from '#src/admin/admin-users.controller.js';
 import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
 import { AdminUsersService } from '#src/admin/admin-users.service.js';
+import { AiModule } from '#src/ai/ai.module.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
 import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
 
 /**
  * Admin APIs (role `admin`, checked by the route guard and again inside the SQL functions that
- * change anything): users, recharge, usage and its CSV export, stats, prices, the audit trail.
+ * change anything): users, recharge, usage and its CSV export, stats, prices, the audit trail, and the console's demo lab.
  */
 @Module({
-  imports: [CreditsModule, IdempotencyModule, UsageModule],
-  controllers: [AdminUsersController, AdminReportsController, AdminModelsController],
+  imports: [AiModule, CreditsModule, IdempotencyModule, UsageModule],
+  controllers: [AdminUsersController, AdminReportsController, AdminModelsController, AdminDemoLabController],
   providers: [
     AdminUsersService,
     AdminUsersRepository,
@@ -26,6 +29,7 @@ import { UsageModule } from '#src/usage/usage.module.js';
     AdminReportsRepository,
     AdminModelsRepository,
     AdminModelsService,
+    AdminDemoLabService,
   ],
 })
 export class AdminModule {}

@@ -26,5 +26,6 @@ import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
       useFactory: (config: AppConfigService) => (config.isDemoMode ? new DemoProvider() : new DeepSeekProvider(config)),
     },
   ],
+  exports: [ChatService],
 })
 export class AiModule {}

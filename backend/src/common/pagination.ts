@@ -1,12 +1,12 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '#src/common/app-error.js';
-import { ErrorCode } from '#src/contract/index.js';
+import { ErrorCode, type PageQuery } from '#src/contract/index.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** `?limit=&cursor=` of every list (SPEC §2: `{items, nextCursor}`). */
-export class PageQueryDto {
+export class PageQueryDto implements PageQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()

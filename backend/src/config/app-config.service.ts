@@ -41,6 +41,10 @@ export class AppConfigService {
     return resolve(this.get('MIGRATIONS_DIR') ?? join(findWorkspaceRoot(), 'db', 'migrations'));
   }
 
+  get consoleDir(): string {
+    return resolve(this.get('CONSOLE_DIR') ?? join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser'));
+  }
+
   /** Undefined means: start the embedded PostgreSQL. */
   get databaseUrl(): string | undefined {
     return this.get('DATABASE_URL');

@@ -66,6 +66,11 @@ export class Environment {
   @IsString()
   MIGRATIONS_DIR?: string;
 
+  /** The built admin console served at `/admin`; defaults to the workspace's `admin-console/dist/browser`. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
+
   @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
   @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })

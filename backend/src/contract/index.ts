@@ -9,3 +9,4 @@ export * from './api-keys.js';
 export * from './ai.js';
 export * from './records.js';
 export * from './admin.js';
+export * from './requests.js';

@@ -13,7 +13,7 @@ import {
 } from '#src/contract/index.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
-import { registerUser } from '#test/support/sessions.js';
+import { registerAdmin, registerUser } from '#test/support/sessions.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
 describe('admin API', () => {
@@ -23,8 +23,7 @@ describe('admin API', () => {
   beforeAll(async () => {
     // Demo mode: chats are answered locally, so stats and prices can be shown with real attempts.
     testApp = await createTestApp({ env: { AI_TIMEOUT_MS: '1000' } });
-    admin = await registerUser(testApp.http, 'chief@example.test');
-    await owner().query(`UPDATE users SET role = 'admin' WHERE id = $1::uuid`, [admin.user.id]);
+    admin = await registerAdmin(testApp.http, owner(), 'chief@example.test');
   });
 
   afterEach(async () => {

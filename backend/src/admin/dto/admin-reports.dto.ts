@@ -12,9 +12,10 @@ import {
   Min,
 } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
+import type { AuditQuery, StatsQuery, UpdateModelPriceRequest } from '#src/contract/index.js';
 
 /** `?from=&to=` (ISO 8601, `to` exclusive); default: the 30 days up to now. */
-export class StatsQueryDto {
+export class StatsQueryDto implements StatsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
@@ -24,7 +25,7 @@ export class StatsQueryDto {
   to?: string;
 }
 
-export class UpdateModelPriceDto {
+export class UpdateModelPriceDto implements UpdateModelPriceRequest {
   @IsBoolean()
   enabled!: boolean;
 
@@ -50,7 +51,7 @@ export class UpdateModelPriceDto {
   reason?: string;
 }
 
-export class AuditQueryDto extends PageQueryDto {
+export class AuditQueryDto extends PageQueryDto implements AuditQuery {
   @IsOptional()
   @IsIn(['user', 'model'])
   targetType?: 'user' | 'model';

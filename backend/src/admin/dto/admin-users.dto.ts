@@ -1,11 +1,18 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
 import { PageQueryDto } from '#src/common/pagination.js';
-import { Role } from '#src/contract/index.js';
+import {
+  type DemoLabChatRequest,
+  type RechargeRequest,
+  Role,
+  type UpdateUserAccessRequest,
+  type UserSearchQuery,
+} from '#src/contract/index.js';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
-export class UserSearchQueryDto extends PageQueryDto {
+export class UserSearchQueryDto extends PageQueryDto implements UserSearchQuery {
   /** Part of an e-mail address, any case. */
   @IsOptional()
   @Transform(trim)
@@ -14,7 +21,7 @@ export class UserSearchQueryDto extends PageQueryDto {
   search?: string;
 }
 
-export class UpdateUserAccessDto {
+export class UpdateUserAccessDto implements UpdateUserAccessRequest {
   @IsOptional()
   @IsIn(Object.values(Role))
   role?: Role;
@@ -31,7 +38,7 @@ export class UpdateUserAccessDto {
   reason?: string;
 }
 
-export class RechargeDto {
+export class RechargeDto implements RechargeRequest {
   @IsUUID()
   userId!: string;
 
@@ -46,4 +53,10 @@ export class RechargeDto {
   @MinLength(1)
   @MaxLength(500)
   reason!: string;
+}
+
+/** The demo lab's chat: the usual chat request, billed to `userId` (the admin's own id for "myself"). */
+export class DemoLabChatDto extends ChatRequestDto implements DemoLabChatRequest {
+  @IsUUID()
+  userId!: string;
 }

@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PROMPT_MAX_CHARS } from '#src/contract/index.js';
+import { type ChatRequest, PROMPT_MAX_CHARS } from '#src/contract/index.js';
 
-export class ChatRequestDto {
+export class ChatRequestDto implements ChatRequest {
   /** Trimmed; 1–8000 characters (SPEC §2). */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()

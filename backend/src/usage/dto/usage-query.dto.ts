@@ -1,9 +1,9 @@
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
-import { USAGE_STATUSES, type UsageStatusName } from '#src/contract/index.js';
+import { type AdminUsageQuery, USAGE_STATUSES, type UsageQuery, type UsageStatusName } from '#src/contract/index.js';
 
 /** Filters of a usage list: `from` inclusive, `to` exclusive (ISO 8601). */
-export class UsageQueryDto extends PageQueryDto {
+export class UsageQueryDto extends PageQueryDto implements UsageQuery {
   @IsOptional()
   @IsIn(USAGE_STATUSES)
   status?: UsageStatusName;
@@ -22,7 +22,7 @@ export class UsageQueryDto extends PageQueryDto {
 }
 
 /** The admin's usage list may also narrow to one user. */
-export class AdminUsageQueryDto extends UsageQueryDto {
+export class AdminUsageQueryDto extends UsageQueryDto implements AdminUsageQuery {
   @IsOptional()
   @IsUUID()
   userId?: string;

@@ -1,0 +1,129 @@
+import { HttpClient, HttpHeaders, httpResource, type HttpResourceRef } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import {
+  type AdminModel,
+  type AdminUsageItem,
+  type AdminUsageQuery,
+  type AdminUserDetail,
+  type AdminUserItem,
+  type AuditItem,
+  type AuditQuery,
+  type ChatResponse,
+  type DemoLabChatRequest,
+  HttpHeader,
+  type ListResponse,
+  type ModelView,
+  type RechargeRequest,
+  type RechargeResponse,
+  type StatsQuery,
+  type StatsResponse,
+  type UpdateModelPriceRequest,
+  type UpdateUserAccessRequest,
+  type UserSearchQuery,
+} from '@creditgate/contract';
+import { map, type Observable } from 'rxjs';
+
+type QueryValue = string | number | boolean | undefined;
+
+/** Query parameters without the unset ones (an empty filter is no filter). */
+export function queryParams(query: object): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries(query as Record<string, QueryValue>).filter(
+      (entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}
+
+/** The file name the server chose (`Content-Disposition`), or a sensible one. */
+function attachmentName(disposition: string | null, fallback: string): string {
+  return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? fallback;
+}
+
+/**
+ * Every admin API call the console makes, typed by the shared contract. Reads are signal-driven
+ * resources (they reload when their query changes); writes are observables the pages subscribe to.
+ * Resources must be created in an injection context, as page fields are.
+ */
+@Injectable({ providedIn: 'root' })
+export class AdminApi {
+  private readonly http = inject(HttpClient);
+
+  users(query: () => UserSearchQuery): HttpResourceRef<ListResponse<AdminUserItem> | undefined> {
+    return httpResource(() => ({ url: '/api/admin/users', params: queryParams(query()) }));
+  }
+
+  user(id: () => string | undefined): HttpResourceRef<AdminUserDetail | undefined> {
+    return httpResource(() => {
+      const userId = id();
+      return userId === undefined ? undefined : `/api/admin/users/${encodeURIComponent(userId)}`;
+    });
+  }
+
+  usage(query: () => AdminUsageQuery | undefined): HttpResourceRef<ListResponse<AdminUsageItem> | undefined> {
+    return httpResource(() => {
+      const current = query();
+      return current === undefined ? undefined : { url: '/api/admin/usage', params: queryParams(current) };
+    });
+  }
+
+  stats(query: () => StatsQuery): HttpResourceRef<StatsResponse | undefined> {
+    return httpResource(() => ({ url: '/api/admin/stats', params: queryParams(query()) }));
+  }
+
+  models(): HttpResourceRef<ListResponse<AdminModel> | undefined> {
+    return httpResource(() => '/api/admin/models');
+  }
+
+  audit(query: () => AuditQuery): HttpResourceRef<ListResponse<AuditItem> | undefined> {
+    return httpResource(() => ({ url: '/api/admin/audit', params: queryParams(query()) }));
+  }
+
+  /** The models a chat may use now (in demo mode: the demo models). */
+  chatModels(): HttpResourceRef<ListResponse<ModelView> | undefined> {
+    return httpResource(() => '/api/ai/models');
+  }
+
+  userDetail(id: string): Observable<AdminUserDetail> {
+    return this.http.get<AdminUserDetail>(`/api/admin/users/${encodeURIComponent(id)}`);
+  }
+
+  usagePage(query: AdminUsageQuery): Observable<ListResponse<AdminUsageItem>> {
+    return this.http.get<ListResponse<AdminUsageItem>>('/api/admin/usage', { params: queryParams(query) });
+  }
+
+  searchUsers(search: string): Observable<AdminUserItem[]> {
+    return this.http
+      .get<ListResponse<AdminUserItem>>('/api/admin/users', { params: queryParams({ search, limit: 8 }) })
+      .pipe(map((page) => page.items));
+  }
+
+  /** `idempotencyKey` is made once per recharge the admin means, so a double submit adds once. */
+  recharge(request: RechargeRequest, idempotencyKey: string): Observable<RechargeResponse> {
+    return this.http.post<RechargeResponse>('/api/admin/recharge', request, {
+      headers: new HttpHeaders({ [HttpHeader.IdempotencyKey]: idempotencyKey }),
+    });
+  }
+
+  updateAccess(userId: string, change: UpdateUserAccessRequest): Observable<AdminUserDetail> {
+    return this.http.patch<AdminUserDetail>(`/api/admin/users/${encodeURIComponent(userId)}`, change);
+  }
+
+  updatePrice(model: string, price: UpdateModelPriceRequest): Observable<AdminModel> {
+    return this.http.put<AdminModel>(`/api/admin/models/${encodeURIComponent(model)}`, price);
+  }
+
+  demoChat(request: DemoLabChatRequest): Observable<ChatResponse> {
+    return this.http.post<ChatResponse>('/api/admin/demo-lab/chat', request);
+  }
+
+  exportUsage(query: AdminUsageQuery): Observable<{ file: Blob; name: string }> {
+    return this.http
+      .get('/api/admin/usage/export', { params: queryParams(query), responseType: 'blob', observe: 'response' })
+      .pipe(
+        map((response) => ({
+          file: response.body ?? new Blob([], { type: 'text/csv' }),
+          name: attachmentName(response.headers.get('Content-Disposition'), 'usage.csv'),
+        })),
+      );
+  }
+}

@@ -1,0 +1,64 @@
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import type { AdminUsageItem } from '@creditgate/contract';
+import { StatusChip } from '@app/shared/status-chip';
+
+export type UsageColumn =
+  'createdAt' | 'email' | 'model' | 'endpoint' | 'status' | 'creditsCharged' | 'tokens' | 'latencyMs';
+
+/** AI attempts as a table; the page picks the columns (fewer on a phone, no user on a user's page). */
+@Component({
+  selector: 'cg-usage-table',
+  imports: [DatePipe, DecimalPipe, MatTableModule, RouterLink, StatusChip],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="table-wrap">
+      <table mat-table [dataSource]="rows()" class="table" data-testid="usage-table">
+        <ng-container matColumnDef="createdAt">
+          <th mat-header-cell *matHeaderCellDef>When</th>
+          <td mat-cell *matCellDef="let row">{{ row.createdAt | date: 'short' }}</td>
+        </ng-container>
+        <ng-container matColumnDef="email">
+          <th mat-header-cell *matHeaderCellDef>User</th>
+          <td mat-cell *matCellDef="let row">
+            <a class="link" [routerLink]="['/users', row.userId]">{{ row.email }}</a>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="model">
+          <th mat-header-cell *matHeaderCellDef>Model</th>
+          <td mat-cell *matCellDef="let row">{{ row.model }}</td>
+        </ng-container>
+        <ng-container matColumnDef="endpoint">
+          <th mat-header-cell *matHeaderCellDef>API</th>
+          <td mat-cell *matCellDef="let row">{{ row.endpoint === 'openai' ? '/v1' : '/api/ai/chat' }}</td>
+        </ng-container>
+        <ng-container matColumnDef="status">
+          <th mat-header-cell *matHeaderCellDef>Outcome</th>
+          <td mat-cell *matCellDef="let row"><cg-status-chip [status]="row.status" /></td>
+        </ng-container>
+        <ng-container matColumnDef="creditsCharged">
+          <th mat-header-cell *matHeaderCellDef class="number">Credits</th>
+          <td mat-cell *matCellDef="let row" class="number">{{ row.creditsCharged | number }}</td>
+        </ng-container>
+        <ng-container matColumnDef="tokens">
+          <th mat-header-cell *matHeaderCellDef class="number">Tokens in · out</th>
+          <td mat-cell *matCellDef="let row" class="number">
+            {{ row.promptTokens | number }} · {{ row.completionTokens | number }}
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="latencyMs">
+          <th mat-header-cell *matHeaderCellDef class="number">Latency</th>
+          <td mat-cell *matCellDef="let row" class="number">{{ row.latencyMs | number }} ms</td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns()"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns()"></tr>
+      </table>
+    </div>
+  `,
+})
+export class UsageTable {
+  readonly rows = input.required<readonly AdminUsageItem[]>();
+  readonly columns = input.required<readonly UsageColumn[]>();
+}

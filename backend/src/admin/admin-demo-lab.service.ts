@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
+import type { DemoLabChatDto } from '#src/admin/dto/admin-users.dto.js';
+import { toChatResponse } from '#src/ai/chat.presenter.js';
+import { type ChatContext, ChatService } from '#src/ai/chat.service.js';
+import { AppError } from '#src/common/app-error.js';
+import { type ChatResponse, ErrorCode } from '#src/contract/index.js';
+
+/**
+ * The console's demo lab: one chat billed to a chosen user through exactly the path their own
+ * `POST /api/ai/chat` takes (hold, provider, charge or release, usage row). Spending someone
+ * else's credits is an admin act, so it is written to the audit log before the call is made.
+ */
+@Injectable()
+export class AdminDemoLabService {
+  constructor(
+    private readonly users: AdminUsersRepository,
+    private readonly chats: ChatService,
+  ) {}
+
+  async chat(actorId: string, request: DemoLabChatDto, context: ChatContext): Promise<ChatResponse> {
+    const user = await this.users.find(request.userId);
+    if (!user) throw new AppError(ErrorCode.NotFound, 'No such user.');
+    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    await this.users.recordAudit({
+      actorId,
+      action: 'demo_lab_chat',
+      targetType: 'user',
+      targetId: user.id,
+      details: { model: request.model ?? null, requestId: context.requestId },
+    });
+    const input = {
+      endpoint: 'chat' as const,
+      messages: [{ role: 'user' as const, content: request.prompt }],
+      ...(request.model === undefined ? {} : { model: request.model }),
+      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+    };
+    return toChatResponse(await this.chats.complete({ id: user.id, role: user.role }, input, context));
+  }
+}

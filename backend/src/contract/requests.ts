@@ -1,0 +1,81 @@
+import type { Role } from './roles.js';
+import type { UsageStatusName } from './records.js';
+
+// Request bodies and queries as clients send them. The backend's DTO classes implement these
+// (adding the validation rules), so a field renamed on one side fails the build on the other.
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+export type RegisterRequest = LoginRequest;
+
+export interface RefreshRequest {
+  refreshToken: string;
+}
+
+/** `POST /api/ai/chat`. */
+export interface ChatRequest {
+  prompt: string;
+  model?: string;
+  maxTokens?: number;
+}
+
+/** `POST /api/admin/demo-lab/chat`: a chat billed to `userId` (which may be the admin's own id). */
+export interface DemoLabChatRequest extends ChatRequest {
+  userId: string;
+}
+
+/** `limit` 1–100; `cursor` is the previous page's `nextCursor`. */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface UserSearchQuery extends PageQuery {
+  search?: string;
+}
+
+/** `from` inclusive, `to` exclusive, ISO 8601. */
+export interface UsageQuery extends PageQuery {
+  status?: UsageStatusName;
+  model?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface AdminUsageQuery extends UsageQuery {
+  userId?: string;
+}
+
+export interface StatsQuery {
+  from?: string;
+  to?: string;
+}
+
+export interface UpdateUserAccessRequest {
+  role?: Role;
+  disabled?: boolean;
+  reason?: string;
+}
+
+/** Whole credits, 1–1,000,000; send an `Idempotency-Key` so a retry adds once. */
+export interface RechargeRequest {
+  userId: string;
+  amount: number;
+  reason: string;
+}
+
+export interface UpdateModelPriceRequest {
+  enabled: boolean;
+  requestCredits: number;
+  inputCreditsPer1k: number;
+  outputCreditsPer1k: number;
+  reason?: string;
+}
+
+export interface AuditQuery extends PageQuery {
+  targetType?: 'user' | 'model';
+  targetId?: string;
+}

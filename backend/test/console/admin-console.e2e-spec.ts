@@ -1,0 +1,300 @@
+// Functions passed to page.evaluate() run in the browser, with its DOM.
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { findWorkspaceRoot } from '#src/config/workspace-root.js';
+import type { AuthResponse, ListResponse, ModelView } from '#src/contract/index.js';
+import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import { DESKTOP, launchChromium, PHONE, SCREENSHOT_DIR, screenshotBothWidths } from '#test/support/browser.js';
+import { expectCreditInvariants } from '#test/support/credit-invariants.js';
+import { accountOf } from '#test/support/factories.js';
+import { TEST_PASSWORD } from '#test/support/sessions.js';
+import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
+
+const ADMIN = { email: 'ops@example.test', password: 'console-admin-password' };
+const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
+
+/**
+ * The admin console as operations staff use it: the production build, served by the real backend
+ * (`dist/main.js`, demo mode) on a database of its own, driven in Debian's Chromium.
+ */
+describe('admin console in Chromium', () => {
+  let database: TestDatabase;
+  let backend: BackendProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Users with some history, so the dashboard, tables and filters have something to show. */
+  const customers: AuthResponse[] = [];
+
+  const api = () => request(backend.baseUrl);
+  const url = (path: string) => `${backend.baseUrl}/admin${path}`;
+
+  async function register(email: string): Promise<AuthResponse> {
+    return (await api().post('/api/auth/register').send({ email, password: TEST_PASSWORD }).expect(201))
+      .body as AuthResponse;
+  }
+
+  async function chat(session: AuthResponse, model: string, expected: number): Promise<void> {
+    await api()
+      .post('/api/ai/chat')
+      .set('Authorization', `Bearer ${session.accessToken}`)
+      .send({ prompt: `A question for ${model}`, model })
+      .expect(expected);
+  }
+
+  async function signIn(email = ADMIN.email, password = ADMIN.password): Promise<void> {
+    await page.goto(url('/login'));
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    database = await createTestDatabase();
+    backend = await startTestBackend(database.url, {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      AI_TIMEOUT_MS: '2000',
+      RATE_LIMIT_LOGIN_PER_MIN: '1000',
+      RATE_LIMIT_REGISTER_PER_MIN: '1000',
+      RATE_LIMIT_CHAT_PER_MIN: '1000',
+    });
+    await waitForOk(backend, '/health/ready');
+    for (const email of ['ada@example.test', 'grace@example.test', 'linus@example.test']) {
+      const session = await register(email);
+      customers.push(session);
+      await chat(session, 'demo-chat', 200);
+      await chat(session, 'demo-chat', 200);
+      await chat(session, 'demo-error', 500);
+      await chat(session, 'demo-empty', 500);
+    }
+    browser = await launchChromium();
+  });
+
+  beforeEach(async () => {
+    // A fresh browser profile per test: no session carried over (it lives in sessionStorage).
+    context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context.close();
+    await expectCreditInvariants(database.pool());
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    backend.child.kill('SIGTERM');
+    await backend.exited;
+    await database.drop();
+  });
+
+  it('refuses a normal user with a clear message and keeps them on the login page', async () => {
+    await signIn('ada@example.test', TEST_PASSWORD);
+
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('for admins only');
+    expect(new URL(page.url()).pathname).toBe('/admin/login');
+    // The refused login's refresh token was revoked, and the console keeps no session.
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await screenshotBothWidths(page, 'login-refused');
+  });
+
+  it('signs the admin in to a dashboard that shows the real figures and charts', async () => {
+    await signIn();
+
+    await page.waitForURL(url('/dashboard'));
+    await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe(ADMIN.email);
+    await page.getByTestId('total-requests').waitFor();
+    await expect(page.getByTestId('total-requests').textContent()).resolves.toBe(String(customers.length * 4));
+    expect(await page.locator('canvas').count()).toBe(3);
+    const topUsers = await page.getByTestId('top-users').textContent();
+    for (const customer of customers) expect(topUsers).toContain(customer.user.email);
+    await screenshotBothWidths(page, 'dashboard');
+  });
+
+  it('keeps the session across a reload and ends it on sign-out', async () => {
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+
+    await page.goto(url('/users'));
+    await page.getByTestId('users-table').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.waitForURL(/\/admin\/login/);
+    await expect(page.getByText('You are signed out.').isVisible()).resolves.toBe(true);
+    await page.goto(url('/users'));
+    await page.waitForURL(/\/admin\/login\?returnUrl=%2Fusers/);
+  });
+
+  it('finds a user, recharges with a reason, and shows the new balance and ledger row', async () => {
+    const grace = customers[1]!;
+    const before = await accountOf(database.pool(), grace.user.id);
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByTestId('user-search').fill('GRACE');
+    await page.getByRole('link', { name: grace.user.email }).click();
+    await page.getByTestId('open-recharge').click();
+    await page.getByTestId('recharge-amount').fill('250');
+    await page.getByTestId('recharge-reason').fill('Goodwill after the outage');
+    await page.getByTestId('recharge-review').click();
+    await expect(page.getByTestId('recharge-summary').textContent()).resolves.toContain('250');
+    await page.getByTestId('recharge-confirm').click();
+
+    await page.getByText('Credits added.').waitFor();
+    await page
+      .getByTestId('balance')
+      .filter({ hasText: (before.balance + 250).toLocaleString('en-US') })
+      .waitFor();
+    const firstLedgerRow = page.getByTestId('ledger-table').locator('tr[mat-row]').first();
+    await expect(firstLedgerRow.textContent()).resolves.toMatch(/Recharge.*\+250.*Goodwill after the outage/);
+    expect(await accountOf(database.pool(), grace.user.id)).toEqual({ balance: before.balance + 250, held: 0 });
+    await screenshotBothWidths(page, 'user-recharged');
+  });
+
+  it('charges a double-clicked recharge once', async () => {
+    const linus = customers[2]!;
+    const before = await accountOf(database.pool(), linus.user.id);
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+
+    await page.goto(url(`/users/${linus.user.id}`));
+    await page.getByTestId('open-recharge').click();
+    await page.getByTestId('recharge-amount').fill('40');
+    await page.getByTestId('recharge-reason').fill('Double-click test');
+    await page.getByTestId('recharge-review').click();
+    await page.getByTestId('recharge-confirm').dblclick();
+
+    await page.getByText('Credits added.').waitFor();
+    const recharges = await database
+      .pool()
+      .query(`SELECT amount FROM credit_ledger WHERE user_id = $1::uuid AND kind = 'recharge'`, [linus.user.id]);
+    expect(recharges.rows).toEqual([{ amount: '40' }]);
+    expect(await accountOf(database.pool(), linus.user.id)).toEqual({ balance: before.balance + 40, held: 0 });
+  });
+
+  it('filters usage by outcome and downloads exactly the filtered rows as CSV', async () => {
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+
+    await page.goto(url('/usage'));
+    await page.getByTestId('usage-table').waitFor();
+    await page.getByTestId('usage-status').click();
+    await page.getByRole('option', { name: 'Provider error' }).click();
+    await page.locator('cg-status-chip').first().filter({ hasText: 'Provider error' }).waitFor();
+    const shown = await page.getByTestId('usage-table').locator('cg-status-chip').allTextContents();
+    expect(shown.map((text) => text.trim())).toEqual(customers.map(() => 'Provider error'));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toContain('status');
+    expect(rows).toHaveLength(customers.length);
+    expect(rows.every((row) => row.includes('provider_error'))).toBe(true);
+    expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}\.csv$/);
+    await screenshotBothWidths(page, 'usage-filtered');
+  });
+
+  it('edits a price and sees it in the table, in the price users see, and in the audit trail', async () => {
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+
+    await page.goto(url('/models'));
+    await page.getByRole('button', { name: 'Edit the price of demo-slow' }).click();
+    await page.getByTestId('price-request').fill('7');
+    await page.getByTestId('price-reason').fill('Slow costs more');
+    await page.getByTestId('price-save').click();
+
+    await page.getByText('Price of demo-slow saved.').waitFor();
+    const row = page.locator('tr[data-model="demo-slow"]');
+    await expect(row.locator('td').nth(3).innerText()).resolves.toBe('7');
+    await page.getByTestId('audit-table').filter({ hasText: 'per request 1 → 7' }).waitFor();
+    await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('Slow costs more');
+    const models = (
+      await api().get('/api/ai/models').set('Authorization', `Bearer ${customers[0]!.accessToken}`).expect(200)
+    ).body as ListResponse<ModelView>;
+    expect(models.items.find((model) => model.model === 'demo-slow')).toMatchObject({ requestCredits: 7 });
+    await screenshotBothWidths(page, 'models-edited');
+  });
+
+  it('runs the demo lab through a model that answers and one that fails for free', async () => {
+    const ada = customers[0]!;
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.goto(url('/demo-lab'));
+
+    // As another user: ada pays for the answer.
+    await page.getByTestId('user-picker').fill('ada@');
+    await page.getByRole('option', { name: ada.user.email }).click();
+    const adaBefore = await accountOf(database.pool(), ada.user.id);
+    await page.getByTestId('lab-model').click();
+    await page.getByRole('option', { name: /^demo-chat/ }).click();
+    await page.getByTestId('lab-send').click();
+    await page.getByTestId('lab-answer').waitFor();
+    const charged = Number(await page.getByTestId('lab-charged').textContent());
+    expect(charged).toBeGreaterThan(0);
+    expect(await accountOf(database.pool(), ada.user.id)).toEqual({ balance: adaBefore.balance - charged, held: 0 });
+    await expect(page.getByTestId('lab-usage-row').textContent()).resolves.toContain('Success');
+    await screenshotBothWidths(page, 'demo-lab-success');
+
+    // As myself, with a model that fails: nothing is charged and the usage row says why.
+    await page.getByRole('button', { name: 'Clear Another user' }).click();
+    await page.getByTestId('lab-self').waitFor();
+    await page.getByTestId('lab-model').click();
+    await page.getByRole('option', { name: /^demo-error/ }).click();
+    await page.getByTestId('lab-send').click();
+    await page.getByTestId('lab-outcome').filter({ hasText: 'AI_PROVIDER_ERROR' }).waitFor();
+    await expect(page.getByTestId('lab-charged').textContent()).resolves.toBe('0');
+    await expect(page.getByTestId('lab-usage-row').textContent()).resolves.toContain('Provider error');
+    const admin = await database
+      .pool()
+      .query<{ balance: string }>(
+        `SELECT a.balance FROM credit_accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1::text`,
+        [ADMIN.email],
+      );
+    expect(admin.rows).toEqual([{ balance: '1000' }]);
+    await screenshotBothWidths(page, 'demo-lab-failure');
+  });
+
+  it('ships no secret and no server-only setting in the console bundle', async () => {
+    const dist = dirname(CONSOLE_BUILD);
+    const files = (await readdir(dist, { recursive: true })).filter((file) => /\.(js|css|html)$/.test(file));
+    const bundle = (await Promise.all(files.map((file) => readFile(join(dist, file), 'utf8')))).join('\n');
+
+    expect(files.some((file) => file.endsWith('.js'))).toBe(true);
+    for (const secretish of [
+      'JWT_SECRET',
+      'DEEPSEEK_API_KEY',
+      'DATABASE_URL',
+      'ADMIN_PASSWORD',
+      'POSTGRES_PASSWORD',
+      ADMIN.password,
+      'api.deepseek.com',
+    ]) {
+      expect({ secretish, found: bundle.includes(secretish) }).toEqual({ secretish, found: false });
+    }
+  });
+
+  it('lays every page out for a 390 px phone without sideways scrolling, navigation in a drawer', async () => {
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.setViewportSize(PHONE);
+
+    for (const path of ['/dashboard', '/users', `/users/${customers[0]!.user.id}`, '/usage', '/models', '/demo-lab']) {
+      await page.goto(url(path));
+      await page.locator('main h1').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+    }
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.waitForURL(url('/usage'));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'phone-navigation-390.png') });
+  });
+});
