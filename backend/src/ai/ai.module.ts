@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChatController } from '#src/ai/chat.controller.js';
 import { ChatService } from '#src/ai/chat.service.js';
+import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import { OpenAiController } from '#src/ai/openai/openai.controller.js';
 import { AI_PROVIDER } from '#src/ai/providers/ai-provider.js';
@@ -20,12 +21,13 @@ import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
   providers: [
     ChatService,
     ModelsRepository,
+    ModelPriceCache,
     {
       provide: AI_PROVIDER,
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => (config.isDemoMode ? new DemoProvider() : new DeepSeekProvider(config)),
     },
   ],
-  exports: [ChatService],
+  exports: [ChatService, ModelPriceCache],
 })
 export class AiModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import type { ChatInput, ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
 import {
@@ -62,6 +63,7 @@ export class ChatService {
   constructor(
     private readonly config: AppConfigService,
     private readonly models: ModelsRepository,
+    private readonly prices: ModelPriceCache,
     private readonly credits: CreditsRepository,
     private readonly idempotency: IdempotencyService,
     @Inject(AI_PROVIDER) private readonly provider: AiProvider,
@@ -249,27 +251,28 @@ export class ChatService {
     }
   }
 
-  /** The quick read (403) and the reservation (409). */
+  /** The quick read (403) and the reservation (409), one database call. */
   private async reserve(attempt: Attempt): Promise<Reserved> {
     const { user, hold } = attempt;
-    if ((await this.credits.available(user.id)) < hold) {
-      throw await this.refuse(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits, {
-        message: `This request needs up to ${hold} credits.`,
-        details: { required: hold },
-      });
-    }
-    const holdId = await this.credits.reserve({
+    const reservation = await this.credits.reserve({
       userId: user.id,
       amount: hold,
       ttlMs: this.config.holdTtlMs,
       apiKeyId: user.apiKeyId ?? null,
     });
-    if (holdId === null) {
-      throw await this.refuse(attempt, UsageStatus.ConcurrentSpend, ErrorCode.ConcurrentSpend, {
-        message: 'Another request took the credits first; retry.',
-      });
+    switch (reservation.kind) {
+      case 'reserved':
+        return { ...attempt, holdId: reservation.holdId };
+      case 'insufficient':
+        throw await this.refuse(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits, {
+          message: `This request needs up to ${hold} credits.`,
+          details: { required: hold },
+        });
+      case 'concurrent_spend':
+        throw await this.refuse(attempt, UsageStatus.ConcurrentSpend, ErrorCode.ConcurrentSpend, {
+          message: 'Another request took the credits first; retry.',
+        });
     }
-    return { ...attempt, holdId };
   }
 
   /** Logs an attempt refused before any hold (usage row and metric), and answers the error to throw. */
@@ -343,7 +346,7 @@ export class ChatService {
   }
 
   private async usableModel(model: string): Promise<ModelPrice> {
-    const price = await this.models.findUsable(model, this.servedProviders());
+    const price = await this.prices.findUsable(model, this.servedProviders());
     if (!price) throw new AppError(ErrorCode.NotFound, `Model ${model} is unknown or not enabled.`);
     return price;
   }

@@ -3,7 +3,7 @@ import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
-import { insertUsage, type UsageEntry } from '#src/usage/usage-log.js';
+import { insertUsage, previewOf, type UsageEntry } from '#src/usage/usage-log.js';
 
 export interface Recharge {
   ledgerEntryId: string;
@@ -11,6 +11,13 @@ export interface Recharge {
   /** True when this idempotency key had already recharged: nothing was added this time. */
   replayed: boolean;
 }
+
+export type Reservation =
+  | { kind: 'reserved'; holdId: string }
+  /** The quick read showed too little (403). */
+  | { kind: 'insufficient' }
+  /** The read said enough, but a concurrent spend took the credits first (409). */
+  | { kind: 'concurrent_spend' };
 
 export interface Settlement {
   usageId: string;
@@ -20,34 +27,31 @@ export interface Settlement {
 }
 
 /**
- * The only code that moves credits: it calls the SQL functions of db/migrations/0002 and turns their
- * SQLSTATEs into domain errors. A settle or release and its usage row commit together.
+ * The only code that moves credits: it calls the SQL functions of db/migrations/0002 and 0007 and
+ * turns their SQLSTATEs into domain errors. A settle or release and its usage row commit together.
  */
 @Injectable()
 export class CreditsRepository {
   constructor(private readonly db: Database) {}
 
-  async available(userId: string): Promise<number> {
-    const row = await this.db.first<{ available: string }>(
-      'SELECT balance - held AS available FROM credit_accounts WHERE user_id = $1::uuid',
-      [userId],
-    );
-    return row ? Number(row.available) : 0;
-  }
-
-  /** The hold's id, or null when the user no longer has `amount` available (a concurrent spend won). */
+  /**
+   * The quick read and the reservation in one call (`reserve_credits_checked`): the hold, or why not —
+   * too few credits, or a concurrent spend that took them between the read and the guarded UPDATE.
+   */
   async reserve(hold: {
     userId: string;
     amount: number;
     ttlMs: number;
     apiKeyId: string | null;
-  }): Promise<string | null> {
+  }): Promise<Reservation> {
     try {
-      const row = await this.db.first<{ hold_id: string | null }>(
-        'SELECT reserve_credits($1::uuid, $2::bigint, $3::integer, $4::uuid) AS hold_id',
+      const row = await this.db.first<{ hold_id: string | null; available: string }>(
+        'SELECT hold_id, available FROM reserve_credits_checked($1::uuid, $2::bigint, $3::integer, $4::uuid)',
         [hold.userId, hold.amount, hold.ttlMs, hold.apiKeyId],
       );
-      return row?.hold_id ?? null;
+      if (!row) throw new Error('reserve_credits_checked answered no row');
+      if (row.hold_id !== null) return { kind: 'reserved', holdId: row.hold_id };
+      return Number(row.available) < hold.amount ? { kind: 'insufficient' } : { kind: 'concurrent_spend' };
     } catch (error) {
       switch (sqlStateOf(error)) {
         case SqlState.ApiKeyCreditLimit:
@@ -61,45 +65,60 @@ export class CreditsRepository {
   }
 
   /**
-   * Charges min(charge, hold), frees the rest, and logs the attempt, in one transaction. Null when
-   * the hold is no longer open (the sweeper expired it): nothing was charged or logged.
+   * Charges min(charge, hold), frees the rest, and logs the attempt, in one call and one transaction
+   * (`settle_hold_logged`). Null when the hold is no longer open (the sweeper expired it): nothing
+   * was charged or logged.
    */
   async settle(holdId: string, charge: number, reason: string, usage: UsageEntry): Promise<Settlement | null> {
     try {
-      return await this.settleOpenHold(holdId, charge, reason, usage);
+      const row = await this.db.first<{ usage_id: string; charged: string; available: string }>(
+        `SELECT usage_id, charged, available
+           FROM settle_hold_logged($1::uuid, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text,
+                                   $8::integer, $9::integer, $10::integer, $11::integer, $12::text)`,
+        [
+          holdId,
+          charge,
+          reason,
+          usage.requestId,
+          usage.endpoint,
+          usage.model,
+          usage.status,
+          usage.promptTokens,
+          usage.completionTokens,
+          usage.latencyMs,
+          usage.promptChars,
+          previewOf(usage),
+        ],
+      );
+      if (!row) throw new Error('settle_hold_logged answered no row');
+      return { usageId: row.usage_id, charged: Number(row.charged), available: Number(row.available) };
     } catch (error) {
       if (sqlStateOf(error) === SqlState.HoldNotOpen) return null;
       throw error;
     }
   }
 
-  private settleOpenHold(holdId: string, charge: number, reason: string, usage: UsageEntry): Promise<Settlement> {
-    return this.db.transaction(async (tx) => {
-      const settled = await tx.first<{ ledger_entry_id: string | null; charged: string }>(
-        'SELECT ledger_entry_id, charged FROM settle_hold($1::uuid, $2::bigint, $3::text)',
-        [holdId, charge, reason],
-      );
-      if (!settled) throw new Error('settle_hold answered no row');
-      const charged = Number(settled.charged);
-      const usageId = await insertUsage(tx, usage, {
-        holdId,
-        ledgerEntryId: settled.ledger_entry_id,
-        credits: charged,
-      });
-      const account = await tx.first<{ available: string }>(
-        'SELECT balance - held AS available FROM credit_accounts WHERE user_id = $1::uuid',
-        [usage.userId],
-      );
-      return { usageId, charged, available: Number(account?.available ?? 0) };
-    });
-  }
-
-  /** Frees the whole hold and logs the attempt with 0 credits, in one transaction. */
+  /** Frees the whole hold and logs the attempt with 0 credits, in one call (`release_hold_logged`). */
   async release(holdId: string, usage: UsageEntry): Promise<string> {
-    return this.db.transaction(async (tx) => {
-      await tx.first('SELECT release_hold($1::uuid)', [holdId]);
-      return insertUsage(tx, usage, { holdId, ledgerEntryId: null, credits: 0 });
-    });
+    const row = await this.db.first<{ usage_id: string }>(
+      `SELECT release_hold_logged($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text,
+                                  $7::integer, $8::integer, $9::integer, $10::integer, $11::text) AS usage_id`,
+      [
+        holdId,
+        usage.requestId,
+        usage.endpoint,
+        usage.model,
+        usage.status,
+        usage.errorCode,
+        usage.promptTokens,
+        usage.completionTokens,
+        usage.latencyMs,
+        usage.promptChars,
+        previewOf(usage),
+      ],
+    );
+    if (!row) throw new Error('release_hold_logged answered no row');
+    return row.usage_id;
   }
 
   /** Logs an attempt refused before any hold (too few credits, a lost race). */

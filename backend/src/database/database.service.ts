@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
 import { DatabaseRole } from '#src/database/database-roles.js';
 
 /** Runs parameterised SQL and answers its rows; `Database` itself and a transaction both are one. */
@@ -9,25 +10,27 @@ export interface SqlExecutor {
   first<T>(sql: string, parameters?: unknown[]): Promise<T | undefined>;
 }
 
-async function rowsOn<T>(runner: QueryRunner, sql: string, parameters: unknown[]): Promise<T[]> {
-  // TypeORM's plain `query` answers `[rows, count]` for UPDATE … RETURNING but rows for SELECT; the
-  // structured result is the same for every statement.
-  const result = await runner.query(sql, parameters, true);
-  return result.records as T[];
+async function rowsOn<T>(client: Pool | PoolClient, sql: string, parameters: unknown[]): Promise<T[]> {
+  return (await client.query(sql, parameters)).rows as T[];
 }
 
-/** What repositories use to talk to PostgreSQL. */
+/**
+ * What repositories use to talk to PostgreSQL. TypeORM owns the pool — it opens it with the runtime
+ * role, checks health and migrations with it, and closes it at shutdown — but statements go to pg's
+ * pool directly: every statement here is hand-written SQL, and a TypeORM query runner per statement
+ * only added objects, listeners and a result mapping to the hot path.
+ */
 @Injectable()
 export class Database implements SqlExecutor {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await rowsOn<T>(runner, sql, parameters);
-    } finally {
-      await runner.release();
-    }
+  /** pg's Pool, which TypeORM's postgres driver keeps as `master`. */
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return rowsOn<T>(this.pool, sql, parameters);
   }
 
   async first<T>(sql: string, parameters: unknown[] = []): Promise<T | undefined> {
@@ -48,22 +51,25 @@ export class Database implements SqlExecutor {
 
   /** One short transaction: committed when `work` resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    const client = await this.pool.connect();
     const tx: SqlExecutor = {
-      rows: <R>(sql: string, parameters: unknown[] = []) => rowsOn<R>(runner, sql, parameters),
-      first: async <R>(sql: string, parameters: unknown[] = []) => (await rowsOn<R>(runner, sql, parameters))[0],
+      rows: <R>(sql: string, parameters: unknown[] = []) => rowsOn<R>(client, sql, parameters),
+      first: async <R>(sql: string, parameters: unknown[] = []) => (await rowsOn<R>(client, sql, parameters))[0],
     };
+    let broken: unknown;
     try {
+      await client.query('BEGIN');
       const result = await work(tx);
-      await runner.commitTransaction();
+      await client.query('COMMIT');
       return result;
     } catch (error) {
-      await runner.rollbackTransaction().catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackFailed: unknown) => {
+        // A connection that cannot roll back is not handed to the next request.
+        broken = rollbackFailed;
+      });
       throw error;
     } finally {
-      await runner.release();
+      client.release(broken instanceof Error ? broken : undefined);
     }
   }
 }

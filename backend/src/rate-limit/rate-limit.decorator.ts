@@ -15,6 +15,17 @@ export const RateLimitName = {
 
 export type RateLimitName = (typeof RateLimitName)[keyof typeof RateLimitName];
 
+/**
+ * Limits that guard credentials. While their counter store (Redis) is unreachable these routes answer
+ * 503 rather than let guesses through uncounted; the others (chat) go on unlimited — their money is
+ * guarded by PostgreSQL, not by the rate limit (docs/scaling.md).
+ */
+export const CREDENTIAL_LIMITS: readonly RateLimitName[] = [
+  RateLimitName.LoginPerEmail,
+  RateLimitName.LoginPerIp,
+  RateLimitName.RegisterPerIp,
+];
+
 export const RATE_LIMITS = 'creditgate:rateLimits';
 
 export const RateLimit = (...names: RateLimitName[]): MethodDecorator & ClassDecorator =>

@@ -1,5 +1,5 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
@@ -33,6 +33,30 @@ function limit(name: RateLimitName, perMinute: number, tracker: (request: Tracke
   };
 }
 
+/**
+ * The shared counter store. Commands fail at once while Redis is unreachable instead of queueing
+ * (ioredis' default), so an outage slows no request: RateLimitGuard decides what a failed count means.
+ */
+function redisStorage(redisUrl: string): ThrottlerStorageRedisService {
+  const storage = new ThrottlerStorageRedisService(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+  });
+  const logger = new Logger('RateLimit');
+  let reported = false;
+  storage.redis.on('error', (error: Error) => {
+    // ioredis reconnects by itself and reports every failed attempt; say it once per outage.
+    if (!reported) logger.warn(`Redis (REDIS_URL) is unreachable: ${error.message}`);
+    reported = true;
+  });
+  storage.redis.on('ready', () => {
+    if (reported) logger.log('Redis (REDIS_URL) is reachable again');
+    reported = false;
+  });
+  return storage;
+}
+
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -43,7 +67,7 @@ function limit(name: RateLimitName, perMinute: number, tracker: (request: Tracke
         return {
           // With REDIS_URL the counters are shared, so limits hold across every instance; without
           // it each process counts on its own.
-          ...(redisUrl === undefined ? {} : { storage: new ThrottlerStorageRedisService(redisUrl) }),
+          ...(redisUrl === undefined ? {} : { storage: redisStorage(redisUrl) }),
           throttlers: [
             limit(RateLimitName.LoginPerEmail, limits.loginPerMinute, (request) => {
               const email = (request.body as { email?: unknown } | undefined)?.email;

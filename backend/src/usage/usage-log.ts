@@ -30,6 +30,11 @@ export interface UsageEntry {
 
 export const PROMPT_PREVIEW_CHARS = 60;
 
+/** The logged start of the prompt. */
+export function previewOf(entry: UsageEntry): string {
+  return entry.promptPreview.slice(0, PROMPT_PREVIEW_CHARS);
+}
+
 /** Inserts the usage row; `charge` ties it to its hold and, when charged, its ledger row. */
 export async function insertUsage(
   sql: SqlExecutor,
@@ -58,7 +63,7 @@ export async function insertUsage(
       entry.completionTokens,
       entry.latencyMs,
       entry.promptChars,
-      entry.promptPreview.slice(0, PROMPT_PREVIEW_CHARS),
+      previewOf(entry),
     ],
   );
   if (!row) throw new Error('INSERT … RETURNING answered no row');

@@ -126,7 +126,7 @@ describe('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     await page.waitForURL(/\/admin\/login/);
-    await expect(page.getByText('You are signed out.').isVisible()).resolves.toBe(true);
+    await page.getByText('You are signed out.').waitFor();
     await page.goto(url('/users'));
     await page.waitForURL(/\/admin\/login\?returnUrl=%2Fusers/);
   });
@@ -187,7 +187,10 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('usage-table').waitFor();
     await page.getByTestId('usage-status').click();
     await page.getByRole('option', { name: 'Provider error' }).click();
-    await page.locator('cg-status-chip').first().filter({ hasText: 'Provider error' }).waitFor();
+    await page.waitForFunction(() => {
+      const chips = Array.from(document.querySelectorAll('[data-testid="usage-table"] cg-status-chip'));
+      return chips.length > 0 && chips.every((chip) => chip.textContent.trim() === 'Provider error');
+    });
     const shown = await page.getByTestId('usage-table').locator('cg-status-chip').allTextContents();
     expect(shown.map((text) => text.trim())).toEqual(customers.map(() => 'Provider error'));
 
@@ -212,8 +215,11 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('price-save').click();
 
     await page.getByText('Price of demo-slow saved.').waitFor();
-    const row = page.locator('tr[data-model="demo-slow"]');
-    await expect(row.locator('td').nth(3).innerText()).resolves.toBe('7');
+    // The table reloads after the dialog closes: wait for the new price rather than read the old one.
+    await page
+      .locator('tr[data-model="demo-slow"] td:nth-child(4)')
+      .filter({ hasText: /^\s*7\s*$/ })
+      .waitFor();
     await page.getByTestId('audit-table').filter({ hasText: 'per request 1 → 7' }).waitFor();
     await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('Slow costs more');
     const models = (
