@@ -27,6 +27,8 @@ describe('admin console in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** Script errors and console errors of the current test (CSP violations among them). */
+  let browserProblems: string[];
   /** Users with some history, so the dashboard, tables and filters have something to show. */
   const customers: AuthResponse[] = [];
 
@@ -80,10 +82,19 @@ describe('admin console in Chromium', () => {
     // A fresh browser profile per test: no session carried over (it lives in sessionStorage).
     context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
     page = await context.newPage();
+    browserProblems = [];
+    page.on('pageerror', (error) => browserProblems.push(error.message));
+    page.on('console', (message) => {
+      // An API answering 4xx/5xx is logged by the browser too; those answers are asserted by the tests.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        browserProblems.push(message.text());
+      }
+    });
   });
 
   afterEach(async () => {
     await context.close();
+    expect(browserProblems).toEqual([]);
     await expectCreditInvariants(database.pool());
   });
 
@@ -156,6 +167,41 @@ describe('admin console in Chromium', () => {
     await expect(firstLedgerRow.textContent()).resolves.toMatch(/Recharge.*\+250.*Goodwill after the outage/);
     expect(await accountOf(database.pool(), grace.user.id)).toEqual({ balance: before.balance + 250, held: 0 });
     await screenshotBothWidths(page, 'user-recharged');
+  });
+
+  it('disables a user and enables them again, each after a confirmation with a reason for the audit log', async () => {
+    const target = await register('to-disable@example.test');
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.goto(url(`/users/${target.user.id}`));
+
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByLabel('Reason (kept in the audit log)').fill('Chargeback under review');
+    await page.getByTestId('confirm').click();
+    await page.locator('.pill.off', { hasText: 'disabled' }).waitFor();
+    await expect(
+      api()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${target.accessToken}`)
+        .then((response) => response.status),
+    ).resolves.toBe(403);
+
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await page.getByTestId('confirm').click();
+    await page.locator('.pill.off').waitFor({ state: 'detached' });
+    await expect(
+      api()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${target.accessToken}`)
+        .then((response) => response.status),
+    ).resolves.toBe(200);
+    const audit = await database
+      .pool()
+      .query<{ reason: string | null }>(
+        `SELECT reason FROM audit_log WHERE target_id = $1::text AND action LIKE 'user.%' ORDER BY id`,
+        [target.user.id],
+      );
+    expect(audit.rows).toEqual([{ reason: 'Chargeback under review' }, { reason: null }]);
   });
 
   it('charges a double-clicked recharge once', async () => {
