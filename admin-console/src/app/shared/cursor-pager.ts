@@ -1,11 +1,20 @@
-import { computed, signal } from '@angular/core';
+import { computed, linkedSignal } from '@angular/core';
 
 /**
  * Forward/back paging over the API's keyset cursors: the API only knows "the page after this
- * cursor", so the way back is the trail of cursors already visited.
+ * cursor", so the way back is the trail of cursors already visited. The trail starts again at the
+ * first page whenever `restartOn` changes (the list's filters), so a new filter never shows page 3
+ * of the old one.
  */
 export class CursorPager {
-  private readonly trail = signal<readonly (string | undefined)[]>([undefined]);
+  private readonly trail;
+
+  constructor(restartOn: () => unknown = () => null) {
+    this.trail = linkedSignal<unknown, readonly (string | undefined)[]>({
+      source: restartOn,
+      computation: () => [undefined],
+    });
+  }
 
   /** The cursor of the page shown; undefined for the first page. */
   readonly cursor = computed(() => this.trail().at(-1));
@@ -20,7 +29,7 @@ export class CursorPager {
     this.trail.update((trail) => (trail.length > 1 ? trail.slice(0, -1) : trail));
   }
 
-  /** Back to the first page, as when a filter changes. */
+  /** Back to the first page. */
   reset(): void {
     if (this.trail().length > 1) this.trail.set([undefined]);
   }

@@ -74,6 +74,7 @@ export class ModelsPage {
         if (saved === undefined) return;
         this.snackBar.open(`Price of ${saved.model} saved.`, 'OK', { duration: 3000 });
         this.models.reload();
+        // The newest change is on the first page.
         this.auditPager.reset();
         this.audit.reload();
       });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDatepickerModule } from '@angular/material/datepicker';
@@ -58,20 +58,24 @@ export class UsagePage {
   private readonly snackBar = inject(MatSnackBar);
   private readonly narrow = narrowScreen();
 
-  /** `?userId=` from a user's page. */
+  /** `?userId=&email=` from a user's page: that user is the first filter. */
   readonly userId = input<string | undefined>(undefined);
+  readonly email = input<string | undefined>(undefined);
 
   protected readonly statuses = USAGE_STATUSES;
   protected readonly statusLabel = usageStatusLabel;
   protected readonly models = loaded(this.api.models());
 
-  protected readonly user = signal<PickedUser | null>(null);
+  /** The user filter: the link's user until the admin picks another, or none. */
+  protected readonly user = linkedSignal<PickedUser | null>(() => {
+    const id = this.userId();
+    return id === undefined ? null : { id, email: this.email() ?? id };
+  });
   protected readonly status = signal<UsageStatusName | undefined>(undefined);
   protected readonly model = signal<string | undefined>(undefined);
   protected readonly fromDay = signal<Date | null>(null);
   protected readonly toDay = signal<Date | null>(null);
   protected readonly exporting = signal(false);
-  protected readonly pager = new CursorPager();
 
   /** The filters as the API takes them; the page list and the CSV export use the same. */
   protected readonly filters = computed<AdminUsageQuery>(() => {
@@ -85,6 +89,8 @@ export class UsagePage {
       to: to ? endOfDay(to) : undefined,
     };
   });
+  /** Any filter change starts again at the first page. */
+  protected readonly pager = new CursorPager(() => this.filters());
   protected readonly usage = this.api.usage(() => ({
     ...this.filters(),
     cursor: this.pager.cursor(),
@@ -98,34 +104,6 @@ export class UsagePage {
       ? ['createdAt', 'status', 'creditsCharged']
       : ['createdAt', 'email', 'model', 'endpoint', 'status', 'creditsCharged', 'tokens', 'latencyMs'],
   );
-
-  constructor() {
-    // A user given in the link becomes the user filter (its e-mail shows once a row names it).
-    effect(() => {
-      const id = this.userId();
-      if (id !== undefined) {
-        untracked(() => {
-          this.user.set({ id, email: id });
-        });
-      }
-    });
-    // Any filter change starts again at the first page.
-    effect(() => {
-      this.filters();
-      untracked(() => {
-        this.pager.reset();
-      });
-    });
-    effect(() => {
-      const current = this.user();
-      const named = this.rows().find((row) => row.userId === current?.id);
-      if (current && named && current.email !== named.email) {
-        untracked(() => {
-          this.user.set({ id: current.id, email: named.email });
-        });
-      }
-    });
-  }
 
   protected clearFilters(): void {
     this.user.set(null);

@@ -7,7 +7,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { debounceTime, distinctUntilChanged, tap } from 'rxjs';
+import { debounceTime, distinctUntilChanged } from 'rxjs';
 import { AdminApi } from '@app/core/admin-api';
 import { CursorPager } from '@app/shared/cursor-pager';
 import { LoadState } from '@app/shared/load-state';
@@ -42,18 +42,13 @@ export class UsersPage {
   private readonly narrow = narrowScreen();
 
   protected readonly searchText = signal('');
-  protected readonly pager = new CursorPager();
-  /** The search the table shows: typed text once typing pauses, which also starts again at page 1. */
+  /** The search the table shows: the typed text, once typing pauses. */
   private readonly search = toSignal(
-    toObservable(this.searchText).pipe(
-      debounceTime(SEARCH_DEBOUNCE_MS),
-      distinctUntilChanged(),
-      tap(() => {
-        this.pager.reset();
-      }),
-    ),
+    toObservable(this.searchText).pipe(debounceTime(SEARCH_DEBOUNCE_MS), distinctUntilChanged()),
     { initialValue: '' },
   );
+  /** A new search starts again at the first page. */
+  protected readonly pager = new CursorPager(() => this.search());
   protected readonly users = this.api.users(() => ({
     search: this.search().trim() || undefined,
     cursor: this.pager.cursor(),
