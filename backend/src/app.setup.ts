@@ -25,7 +25,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(helmet());
+  app.use(
+    helmet({
+      // No `upgrade-insecure-requests`: the console is also opened over plain HTTP (a compose stack on
+      // http://host:3000/admin), where it would send its own scripts to an https:// that is not there.
+      // TLS and HSTS belong to the proxy that terminates TLS.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
   app.enableCors({
     // No listed origins: browsers may call the API only from its own origin (the console at /admin).
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,

@@ -29,6 +29,7 @@ describe('the console at /admin', () => {
     expect(response.text).toContain('<cg-root>');
     expect(response.headers['cache-control']).toBe('no-cache');
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(response.headers['x-request-id']).toEqual(expect.any(String));
   });
 
