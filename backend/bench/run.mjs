@@ -240,15 +240,18 @@ async function main() {
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c role=creditgate_app' });
   const { rows: users } = await pool.query('SELECT id FROM users WHERE email LIKE $1::text ORDER BY email', ['bench%']);
   const reserveSettle = async (userId) => {
-    const { rows } = await pool.query(
-      'SELECT hold_id FROM reserve_credits_checked($1::uuid, 2::bigint, 60000, NULL::uuid)',
-      [userId],
-    );
-    await pool.query(
-      `SELECT usage_id FROM settle_hold_logged($1::uuid, 2::bigint, 'bench', 'bench', 'chat', 'deepseek-chat',
-                                               'success', 3, 16, 1, 16, 'Benchmark prompt')`,
-      [rows[0].hold_id],
-    );
+    // Prepared once per connection, as the backend prepares them.
+    const { rows } = await pool.query({
+      name: 'bench-reserve',
+      text: 'SELECT hold_id FROM reserve_credits_checked($1::uuid, 2::bigint, 60000, NULL::uuid)',
+      values: [userId],
+    });
+    await pool.query({
+      name: 'bench-settle',
+      text: `SELECT usage_id FROM settle_hold_logged($1::uuid, 2::bigint, 'bench', 'bench', 'chat', 'deepseek-chat',
+                                                    'success', 3, 16, 1, 16, 'Benchmark prompt')`,
+      values: [rows[0].hold_id],
+    });
   };
   results.databaseCeiling = await driveLoop(CONCURRENCY, (worker) => reserveSettle(users[worker % users.length].id));
   results.hotRowCeiling = await driveLoop(CONCURRENCY, () => reserveSettle(users[0].id));

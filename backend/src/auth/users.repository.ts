@@ -85,10 +85,10 @@ export class UsersRepository {
 
   /** What every authenticated request needs to know about its user. */
   async findAccess(id: string): Promise<Pick<UserRecord, 'id' | 'role' | 'disabled'> | undefined> {
-    const rows = await this.db.rows<Pick<UserRow, 'id' | 'role' | 'disabled'>>(
+    return this.db.prepared<Pick<UserRow, 'id' | 'role' | 'disabled'>>(
+      'user-access',
       'SELECT id, role, disabled FROM users WHERE id = $1::uuid',
       [id],
     );
-    return rows[0];
   }
 }

@@ -45,7 +45,8 @@ export class CreditsRepository {
     apiKeyId: string | null;
   }): Promise<Reservation> {
     try {
-      const row = await this.db.first<{ hold_id: string | null; available: string }>(
+      const row = await this.db.prepared<{ hold_id: string | null; available: string }>(
+        'reserve-credits-checked',
         'SELECT hold_id, available FROM reserve_credits_checked($1::uuid, $2::bigint, $3::integer, $4::uuid)',
         [hold.userId, hold.amount, hold.ttlMs, hold.apiKeyId],
       );
@@ -71,7 +72,8 @@ export class CreditsRepository {
    */
   async settle(holdId: string, charge: number, reason: string, usage: UsageEntry): Promise<Settlement | null> {
     try {
-      const row = await this.db.first<{ usage_id: string; charged: string; available: string }>(
+      const row = await this.db.prepared<{ usage_id: string; charged: string; available: string }>(
+        'settle-hold-logged',
         `SELECT usage_id, charged, available
            FROM settle_hold_logged($1::uuid, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text,
                                    $8::integer, $9::integer, $10::integer, $11::integer, $12::text)`,

@@ -33,6 +33,14 @@ export class Database implements SqlExecutor {
     return rowsOn<T>(this.pool, sql, parameters);
   }
 
+  /**
+   * A statement every chat runs, prepared once per connection under `name`: PostgreSQL then skips
+   * parsing and planning it on every later call.
+   */
+  async prepared<T>(name: string, sql: string, parameters: unknown[]): Promise<T | undefined> {
+    return ((await this.pool.query({ name, text: sql, values: parameters })).rows as T[])[0];
+  }
+
   async first<T>(sql: string, parameters: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, parameters))[0];
   }
