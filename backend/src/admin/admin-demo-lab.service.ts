@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
 import type { DemoLabChatDto } from '#src/admin/dto/admin-users.dto.js';
+import { chatInputFrom } from '#src/ai/chat-outcome.js';
 import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { type ChatContext, ChatService } from '#src/ai/chat.service.js';
 import { AppError } from '#src/common/app-error.js';
@@ -29,12 +30,6 @@ export class AdminDemoLabService {
       targetId: user.id,
       details: { model: request.model ?? null, requestId: context.requestId },
     });
-    const input = {
-      endpoint: 'chat' as const,
-      messages: [{ role: 'user' as const, content: request.prompt }],
-      ...(request.model === undefined ? {} : { model: request.model }),
-      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
-    };
-    return toChatResponse(await this.chats.complete({ id: user.id, role: user.role }, input, context));
+    return toChatResponse(await this.chats.complete({ id: user.id, role: user.role }, chatInputFrom(request), context));
   }
 }

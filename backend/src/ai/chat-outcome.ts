@@ -1,5 +1,5 @@
 import type { ChatMessage, Sampling, TokenUsage } from '#src/ai/providers/ai-provider.js';
-import type { ErrorCode } from '#src/contract/index.js';
+import type { ChatRequest, ErrorCode } from '#src/contract/index.js';
 
 /** A chat as both endpoints ask for it: `/api/ai/chat` sends one user message, `/v1` a conversation. */
 export interface ChatInput {
@@ -8,6 +8,16 @@ export interface ChatInput {
   model?: string;
   maxTokens?: number;
   sampling?: Sampling;
+}
+
+/** `POST /api/ai/chat`'s body (also the demo lab's) as a chat: one user message. */
+export function chatInputFrom(request: ChatRequest): ChatInput {
+  return {
+    endpoint: 'chat',
+    messages: [{ role: 'user', content: request.prompt }],
+    ...(request.model === undefined ? {} : { model: request.model }),
+    ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+  };
 }
 
 /** A billed answer, before an endpoint renders it in its own shape. Stored for idempotent replays. */

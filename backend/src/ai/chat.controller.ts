@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { chatInputFrom } from '#src/ai/chat-outcome.js';
 import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
@@ -24,14 +25,8 @@ export class ChatController {
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
   ): Promise<ChatResponse> {
-    const input = {
-      endpoint: 'chat' as const,
-      messages: [{ role: 'user' as const, content: body.prompt }],
-      ...(body.model === undefined ? {} : { model: body.model }),
-      ...(body.maxTokens === undefined ? {} : { maxTokens: body.maxTokens }),
-    };
     const context = { requestId, clientGone, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-    return this.chats.complete(user, input, context).then(toChatResponse);
+    return this.chats.complete(user, chatInputFrom(body), context).then(toChatResponse);
   }
 
   /** Models usable now, with prices; a user-facing list, never paged. */

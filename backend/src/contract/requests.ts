@@ -1,6 +1,13 @@
 import type { Role } from './roles.js';
 import type { UsageStatusName } from './records.js';
 
+/** The most whole credits one recharge adds (at least 1). */
+export const RECHARGE_MAX_CREDITS = 1_000_000;
+/** The longest reason kept with a recharge, an access change or a price change. */
+export const REASON_MAX_CHARS = 500;
+/** The highest price a model may have, per request and per 1,000 tokens. */
+export const PRICE_MAX_CREDITS = 1_000_000;
+
 // Request bodies and queries as clients send them. The backend's DTO classes implement these
 // (adding the validation rules), so a field renamed on one side fails the build on the other.
 

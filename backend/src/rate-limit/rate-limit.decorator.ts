@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 
 /**
  * The limits CreditGate enforces, each counted per its own tracker (rate-limit.module.ts). A route
@@ -30,3 +31,11 @@ export const RATE_LIMITS = 'creditgate:rateLimits';
 
 export const RateLimit = (...names: RateLimitName[]): MethodDecorator & ClassDecorator =>
   SetMetadata(RATE_LIMITS, names);
+
+/** The limits the handling route names (none when it names none). */
+export function rateLimitsOf(reflector: Reflector, context: ExecutionContext): RateLimitName[] {
+  return (
+    reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMITS, [context.getHandler(), context.getClass()]) ??
+    []
+  );
+}

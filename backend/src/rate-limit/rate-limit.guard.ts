@@ -3,7 +3,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
-import { CREDENTIAL_LIMITS, RATE_LIMITS, type RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
+import { CREDENTIAL_LIMITS, rateLimitsOf } from '#src/rate-limit/rate-limit.decorator.js';
 
 /**
  * @nestjs/throttler's guard, answering in the contract's terms: 429 RATE_LIMITED with a plain
@@ -23,12 +23,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       return await super.canActivate(context);
     } catch (error) {
       if (error instanceof AppError) throw error;
-      const limits =
-        this.reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMITS, [
-          context.getHandler(),
-          context.getClass(),
-        ]) ?? [];
-      if (limits.some((name) => CREDENTIAL_LIMITS.includes(name))) {
+      if (rateLimitsOf(this.reflector, context).some((name) => CREDENTIAL_LIMITS.includes(name))) {
         throw new AppError(ErrorCode.ServiceUnavailable, 'Sign-in is unavailable for a moment; retry shortly.');
       }
       // Once every ten seconds at most: an outage must not turn every chat into a log line.

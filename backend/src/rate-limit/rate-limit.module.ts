@@ -5,7 +5,7 @@ import { type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
-import { RATE_LIMITS, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
+import { RateLimitName, rateLimitsOf } from '#src/rate-limit/rate-limit.decorator.js';
 
 const ONE_MINUTE_MS = 60_000;
 const reflector = new Reflector();
@@ -23,13 +23,7 @@ function limit(name: RateLimitName, perMinute: number, tracker: (request: Tracke
     limit: perMinute,
     getTracker: (request) => tracker(request as TrackedRequest),
     // A limit applies only to the routes that name it.
-    skipIf: (context) =>
-      !(
-        reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMITS, [
-          context.getHandler(),
-          context.getClass(),
-        ]) ?? []
-      ).includes(name),
+    skipIf: (context) => !rateLimitsOf(reflector, context).includes(name),
   };
 }
 

@@ -11,7 +11,7 @@ import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/
 import { DESKTOP, launchChromium, PHONE, SCREENSHOT_DIR, screenshotBothWidths } from '#test/support/browser.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
-import { TEST_PASSWORD } from '#test/support/sessions.js';
+import { registerUser, TEST_PASSWORD } from '#test/support/sessions.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 const ADMIN = { email: 'ops@example.test', password: 'console-admin-password' };
@@ -35,10 +35,7 @@ describe('admin console in Chromium', () => {
   const api = () => request(backend.baseUrl);
   const url = (path: string) => `${backend.baseUrl}/admin${path}`;
 
-  async function register(email: string): Promise<AuthResponse> {
-    return (await api().post('/api/auth/register').send({ email, password: TEST_PASSWORD }).expect(201))
-      .body as AuthResponse;
-  }
+  const register = (email: string): Promise<AuthResponse> => registerUser(backend.baseUrl, email);
 
   async function chat(session: AuthResponse, model: string, expected: number): Promise<void> {
     await api()

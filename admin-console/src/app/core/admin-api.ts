@@ -34,6 +34,8 @@ export function queryParams(query: object): Record<string, string | number | boo
   );
 }
 
+const userUrl = (id: string): string => `/api/admin/users/${encodeURIComponent(id)}`;
+
 /** The file name the server chose (`Content-Disposition`), or a sensible one. */
 function attachmentName(disposition: string | null, fallback: string): string {
   return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? fallback;
@@ -55,7 +57,7 @@ export class AdminApi {
   user(id: () => string | undefined): HttpResourceRef<AdminUserDetail | undefined> {
     return httpResource(() => {
       const userId = id();
-      return userId === undefined ? undefined : `/api/admin/users/${encodeURIComponent(userId)}`;
+      return userId === undefined ? undefined : userUrl(userId);
     });
   }
 
@@ -84,7 +86,7 @@ export class AdminApi {
   }
 
   userDetail(id: string): Observable<AdminUserDetail> {
-    return this.http.get<AdminUserDetail>(`/api/admin/users/${encodeURIComponent(id)}`);
+    return this.http.get<AdminUserDetail>(userUrl(id));
   }
 
   usagePage(query: AdminUsageQuery): Observable<ListResponse<AdminUsageItem>> {
@@ -105,7 +107,7 @@ export class AdminApi {
   }
 
   updateAccess(userId: string, change: UpdateUserAccessRequest): Observable<AdminUserDetail> {
-    return this.http.patch<AdminUserDetail>(`/api/admin/users/${encodeURIComponent(userId)}`, change);
+    return this.http.patch<AdminUserDetail>(userUrl(userId), change);
   }
 
   updatePrice(model: string, price: UpdateModelPriceRequest): Observable<AdminModel> {

@@ -71,11 +71,7 @@ export class AuthSession {
       .post<AuthResponse>('/api/auth/refresh', { refreshToken } satisfies RefreshRequest)
       .pipe(
         tap((response) => {
-          if (response.user.role !== Role.Admin) {
-            throw new ApiError(403, ErrorCode.Forbidden, NOT_ADMIN_MESSAGE);
-          }
-        }),
-        tap((response) => {
+          if (response.user.role !== Role.Admin) throw new ApiError(403, ErrorCode.Forbidden, NOT_ADMIN_MESSAGE);
           this.accept(response);
         }),
         map((response) => response.accessToken),

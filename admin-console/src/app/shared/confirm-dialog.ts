@@ -4,6 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { REASON_MAX_CHARS } from '@creditgate/contract';
 
 export interface ConfirmDialogData {
   title: string;
@@ -31,7 +32,7 @@ export interface ConfirmDialogResult {
       @if (data.askReason) {
         <mat-form-field class="full">
           <mat-label>Reason (kept in the audit log)</mat-label>
-          <textarea matInput [formControl]="reason" rows="2" maxlength="500"></textarea>
+          <textarea matInput [formControl]="reason" rows="2" [attr.maxlength]="reasonMaxChars"></textarea>
         </mat-form-field>
       }
     </mat-dialog-content>
@@ -61,7 +62,11 @@ export interface ConfirmDialogResult {
 export class ConfirmDialog {
   protected readonly data = inject<ConfirmDialogData>(MAT_DIALOG_DATA);
   private readonly dialogRef = inject<MatDialogRef<ConfirmDialog, ConfirmDialogResult>>(MatDialogRef);
-  protected readonly reason = new FormControl('', { nonNullable: true, validators: [Validators.maxLength(500)] });
+  protected readonly reason = new FormControl('', {
+    nonNullable: true,
+    validators: [Validators.maxLength(REASON_MAX_CHARS)],
+  });
+  protected readonly reasonMaxChars = REASON_MAX_CHARS;
 
   protected confirm(): void {
     const reason = this.reason.value.trim();

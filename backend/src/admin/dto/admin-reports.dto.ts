@@ -12,7 +12,13 @@ import {
   Min,
 } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
-import type { AuditQuery, StatsQuery, UpdateModelPriceRequest } from '#src/contract/index.js';
+import {
+  type AuditQuery,
+  PRICE_MAX_CREDITS,
+  REASON_MAX_CHARS,
+  type StatsQuery,
+  type UpdateModelPriceRequest,
+} from '#src/contract/index.js';
 
 /** `?from=&to=` (ISO 8601, `to` exclusive); default: the 30 days up to now. */
 export class StatsQueryDto implements StatsQuery {
@@ -31,23 +37,23 @@ export class UpdateModelPriceDto implements UpdateModelPriceRequest {
 
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(PRICE_MAX_CREDITS)
   requestCredits!: number;
 
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
   @Min(0)
-  @Max(1_000_000)
+  @Max(PRICE_MAX_CREDITS)
   inputCreditsPer1k!: number;
 
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
   @Min(0)
-  @Max(1_000_000)
+  @Max(PRICE_MAX_CREDITS)
   outputCreditsPer1k!: number;
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @MaxLength(500)
+  @MaxLength(REASON_MAX_CHARS)
   reason?: string;
 }
 

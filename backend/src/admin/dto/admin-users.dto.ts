@@ -4,6 +4,8 @@ import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
 import { PageQueryDto } from '#src/common/pagination.js';
 import {
   type DemoLabChatRequest,
+  RECHARGE_MAX_CREDITS,
+  REASON_MAX_CHARS,
   type RechargeRequest,
   Role,
   type UpdateUserAccessRequest,
@@ -34,7 +36,7 @@ export class UpdateUserAccessDto implements UpdateUserAccessRequest {
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(500)
+  @MaxLength(REASON_MAX_CHARS)
   reason?: string;
 }
 
@@ -45,13 +47,13 @@ export class RechargeDto implements RechargeRequest {
   /** Whole credits; a JSON number (a string such as "100" is refused). */
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(RECHARGE_MAX_CREDITS)
   amount!: number;
 
   @Transform(trim)
   @IsString()
   @MinLength(1)
-  @MaxLength(500)
+  @MaxLength(REASON_MAX_CHARS)
   reason!: string;
 }
 

@@ -1,3 +1,4 @@
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -6,11 +7,15 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import type { AdminModel, UpdateModelPriceRequest } from '@creditgate/contract';
+import {
+  type AdminModel,
+  PRICE_MAX_CREDITS,
+  REASON_MAX_CHARS,
+  type UpdateModelPriceRequest,
+} from '@creditgate/contract';
 import { AdminApi } from '@app/core/admin-api';
 import { toApiError } from '@app/core/api-error';
 
-const PRICE_MAX = 1_000_000;
 /** Rates take up to four decimals (the API stores ten-thousandths of a credit). */
 const RATE_PATTERN = /^\d+(\.\d{1,4})?$/;
 
@@ -18,6 +23,7 @@ const RATE_PATTERN = /^\d+(\.\d{1,4})?$/;
 @Component({
   selector: 'cg-price-dialog',
   imports: [
+    DecimalPipe,
     MatButtonModule,
     MatDialogModule,
     MatFormFieldModule,
@@ -54,19 +60,21 @@ export class PriceDialog {
   private readonly rate = [
     Validators.required,
     Validators.min(0),
-    Validators.max(PRICE_MAX),
+    Validators.max(PRICE_MAX_CREDITS),
     Validators.pattern(RATE_PATTERN),
   ];
   protected readonly form = inject(FormBuilder).nonNullable.group({
     enabled: [this.model.enabled],
     requestCredits: [
       this.model.requestCredits,
-      [Validators.required, Validators.min(0), Validators.max(PRICE_MAX), Validators.pattern(/^\d+$/)],
+      [Validators.required, Validators.min(0), Validators.max(PRICE_MAX_CREDITS), Validators.pattern(/^\d+$/)],
     ],
     inputCreditsPer1k: [this.model.inputCreditsPer1k, this.rate],
     outputCreditsPer1k: [this.model.outputCreditsPer1k, this.rate],
-    reason: ['', [Validators.maxLength(500)]],
+    reason: ['', [Validators.maxLength(REASON_MAX_CHARS)]],
   });
+  protected readonly priceMax = PRICE_MAX_CREDITS;
+  protected readonly reasonMaxChars = REASON_MAX_CHARS;
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
 

@@ -6,14 +6,16 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import type { AdminUserItem, RechargeRequest, RechargeResponse } from '@creditgate/contract';
+import {
+  type AdminUserItem,
+  REASON_MAX_CHARS,
+  RECHARGE_MAX_CREDITS,
+  type RechargeRequest,
+  type RechargeResponse,
+} from '@creditgate/contract';
 import { AdminApi } from '@app/core/admin-api';
 import { toApiError } from '@app/core/api-error';
 import { newIdempotencyKey } from '@app/shared/idempotency-key';
-
-/** The API's bounds for one recharge (SPEC: an integer 1–1,000,000). */
-export const RECHARGE_MAX = 1_000_000;
-export const REASON_MAX_LENGTH = 500;
 
 export interface RechargeDialogData {
   user: Pick<AdminUserItem, 'id' | 'email' | 'credits'>;
@@ -59,17 +61,18 @@ export class RechargeDialog {
   private readonly dialogRef = inject<MatDialogRef<RechargeDialog, RechargeResponse>>(MatDialogRef);
   private readonly api = inject(AdminApi);
 
-  protected readonly maxAmount = RECHARGE_MAX;
+  protected readonly maxAmount = RECHARGE_MAX_CREDITS;
+  protected readonly reasonMaxChars = REASON_MAX_CHARS;
   protected readonly form = new FormGroup({
     amount: new FormControl<number | null>(null, [
       Validators.required,
       Validators.min(1),
-      Validators.max(RECHARGE_MAX),
+      Validators.max(RECHARGE_MAX_CREDITS),
       Validators.pattern(/^\d+$/),
     ]),
     reason: new FormControl('', {
       nonNullable: true,
-      validators: [Validators.required, Validators.maxLength(REASON_MAX_LENGTH), Validators.pattern(/\S/)],
+      validators: [Validators.required, Validators.maxLength(REASON_MAX_CHARS), Validators.pattern(/\S/)],
     }),
   });
   protected readonly step = signal<'edit' | 'confirm'>('edit');
