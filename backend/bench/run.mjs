@@ -1,8 +1,9 @@
 // `npm run bench`: CreditGate's gateway against an instant fake upstream on loopback, the same load
-// straight to the upstream, the credit SQL functions alone, one hot balance, 1,000 concurrent
+// straight to the upstream, the same load on a framework-free gateway making the same calls (the
+// floor, bench/bare-gateway.mjs), the credit SQL functions alone, one hot balance, 1,000 concurrent
 // streams, and the admin console's first load. Prints one table and the ratios; docs/benchmarks.md
 // records a run.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -130,6 +131,19 @@ async function stopBackend(child) {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
+/** bench/bare-gateway.mjs in its own process: the floor of a Node gateway making the same calls. */
+async function startBareGateway({ port, databaseUrl, upstreamUrl, jwtSecret }) {
+  const child = fork(join(import.meta.dirname, 'bare-gateway.mjs'), [String(port), databaseUrl, upstreamUrl], {
+    env: { PATH: process.env.PATH, JWT_SECRET: jwtSecret },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', () => reject(new Error('bare gateway exited before listening')));
+  });
+  return child;
+}
+
 function run(options) {
   return new Promise((resolve, reject) => {
     autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -235,6 +249,21 @@ async function main() {
   results.upstreamMax = latency(await run({ url: upstreamUrl, connections: CONCURRENCY, requests: [upstreamRequest] }));
   results.hotBalance = latency(await run({ url: base, connections: CONCURRENCY, requests: [spread[0]] }));
 
+  // The same loads on the framework-free floor (bench/bare-gateway.mjs), same users, database and upstream.
+  const barePort = await freePort();
+  const bare = await startBareGateway({
+    port: barePort,
+    databaseUrl: database.url,
+    upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
+    jwtSecret: backendEnv.JWT_SECRET,
+  });
+  const bareBase = `http://127.0.0.1:${barePort}`;
+  await run({ url: bareBase, connections: CONCURRENCY, duration: 3, requests: spread });
+  results.bare200 = await openLoop({ url: bareBase, rate: 200, durationS: DURATION_S, requests: spread });
+  results.bare500 = await openLoop({ url: bareBase, rate: 500, durationS: DURATION_S, requests: spread });
+  results.bareMax = latency(await run({ url: bareBase, connections: CONCURRENCY, requests: spread }));
+  await stopBackend(bare);
+
   // The database's own ceiling: the two calls a billed chat makes (reserve_credits_checked, then
   // settle_hold_logged with its usage row), for many users, as the runtime role, with no HTTP at all.
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c role=creditgate_app' });
@@ -303,17 +332,20 @@ async function main() {
     '|---|---|---|---|---|',
     `| 200 req/s | ${ms(results.gateway200.p50)} / ${ms(results.gateway200.p99)} | ${ms(results.upstream200.p50)} / ${ms(results.upstream200.p99)} | ${added(results.gateway200, results.upstream200, 'p50')} / ${added(results.gateway200, results.upstream200, 'p99')} | ${results.gateway200.errors} |`,
     `| 500 req/s | ${ms(results.gateway500.p50)} / ${ms(results.gateway500.p99)} | ${ms(results.upstream500.p50)} / ${ms(results.upstream500.p99)} | ${added(results.gateway500, results.upstream500, 'p50')} / ${added(results.gateway500, results.upstream500, 'p99')} | ${results.gateway500.errors} |`,
+    `| floor, 200 req/s | ${ms(results.bare200.p50)} / ${ms(results.bare200.p99)} | ${ms(results.upstream200.p50)} / ${ms(results.upstream200.p99)} | ${added(results.bare200, results.upstream200, 'p50')} / ${added(results.bare200, results.upstream200, 'p99')} | ${results.bare200.errors} |`,
+    `| floor, 500 req/s | ${ms(results.bare500.p50)} / ${ms(results.bare500.p99)} | ${ms(results.upstream500.p50)} / ${ms(results.upstream500.p99)} | ${added(results.bare500, results.upstream500, 'p50')} / ${added(results.bare500, results.upstream500, 'p99')} | ${results.bare500.errors} |`,
     '',
     '| throughput | per second |',
     '|---|---|',
     `| billed chats, saturated (${CONCURRENCY} connections, ${CONCURRENCY} users) | ${results.gatewayMax.rps.toFixed(0)} |`,
+    `| floor: framework-free gateway, same calls, saturated (errors: ${results.bareMax.errors}) | ${results.bareMax.rps.toFixed(0)} |`,
     `| upstream alone, saturated | ${results.upstreamMax.rps.toFixed(0)} |`,
     `| reserve + settle in SQL alone (database ceiling) | ${results.databaseCeiling.toFixed(0)} |`,
     `| billed chats, one user (hot balance) | ${results.hotBalance.rps.toFixed(0)} |`,
     `| reserve + settle on one balance in SQL alone (hot-row ceiling) | ${results.hotRowCeiling.toFixed(0)} |`,
     '',
     `gateway ÷ upstream-only (saturated): ${(results.gatewayMax.rps / results.upstreamMax.rps).toFixed(2)}`,
-    `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)}`,
+    `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)} (floor ÷ database ceiling: ${(results.bareMax.rps / results.databaseCeiling).toFixed(2)})`,
     `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}`,
     `1,000 concurrent streams: ${results.streamsOk} completed, ${results.streamsOpenAtOnce} open upstream at once; backend peak RSS ${results.peakRssMb} MB`,
     results.consoleLoad === null

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CallDeadline } from '#src/ai/call-deadline.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import type { ChatInput, ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
@@ -89,7 +90,7 @@ export class ChatService {
     const attempt = await this.prepare(user, input, context);
     return this.idempotently(attempt, false, async () => {
       const reserved = await this.reserve(attempt);
-      const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
+      const deadline = new CallDeadline(this.config.aiTimeoutMs, context.clientGone);
       const started = performance.now();
       let result: CompletionResult;
       try {
@@ -98,18 +99,20 @@ export class ChatService {
           messages: input.messages,
           maxTokens: attempt.maxTokens,
           ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
-          signal: AbortSignal.any([deadline, context.clientGone]),
+          signal: deadline.signal,
         });
       } catch (error) {
         // Providers report failures as results; should one throw anyway, its hold still goes back.
         await this.release(reserved, this.failureOf({ outcome: 'upstream_error', status: undefined }), 0);
         throw error;
+      } finally {
+        deadline.end();
       }
       const latencyMs = Math.round(performance.now() - started);
       if (result.outcome !== 'ok') {
         throw await this.release(
           reserved,
-          this.failureOf(result, deadline.aborted ? this.deadlineMessage() : undefined),
+          this.failureOf(result, deadline.timedOut ? this.deadlineMessage() : undefined),
           latencyMs,
         );
       }
@@ -129,8 +132,8 @@ export class ChatService {
     const stream = { opened: false };
     const outcome = await this.idempotently(attempt, true, async () => {
       const reserved = await this.reserve(attempt);
-      const deadline = AbortSignal.timeout(this.config.aiTimeoutMs);
       const idle = new IdleDeadline(this.config.streamIdleTimeoutMs);
+      const deadline = new CallDeadline(this.config.aiTimeoutMs, idle.signal, context.clientGone);
       const started = performance.now();
       let delivered = '';
       let finishReason: string | undefined;
@@ -142,7 +145,7 @@ export class ChatService {
           messages: input.messages,
           maxTokens: attempt.maxTokens,
           ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
-          signal: AbortSignal.any([deadline, idle.signal, context.clientGone]),
+          signal: deadline.signal,
         });
         for await (const event of events) {
           idle.restart();
@@ -165,9 +168,10 @@ export class ChatService {
         failure = error.result;
       } finally {
         idle.stop();
+        deadline.end();
       }
       const latencyMs = Math.round(performance.now() - started);
-      const timedOut = deadline.aborted
+      const timedOut = deadline.timedOut
         ? this.deadlineMessage()
         : idle.signal.aborted
           ? `sent nothing for ${this.config.streamIdleTimeoutMs} ms`

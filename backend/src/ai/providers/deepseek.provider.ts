@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import OpenAI from 'openai';
+import { Agent } from 'undici';
 import {
   type AiProvider,
   classifyChoice,
@@ -9,6 +10,7 @@ import {
   StreamFailure,
   type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
+import { requestFetch } from '#src/ai/providers/undici-fetch.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 
 /**
@@ -18,7 +20,9 @@ import { AppConfigService } from '#src/config/app-config.service.js';
  * deadline is already running.
  */
 @Injectable()
-export class DeepSeekProvider implements AiProvider {
+export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
+  /** Keep-alive connections to DeepSeek, closed at shutdown once the last chat has drained. */
+  private readonly connections = new Agent();
   private readonly client: OpenAI;
 
   constructor(config: AppConfigService) {
@@ -27,7 +31,12 @@ export class DeepSeekProvider implements AiProvider {
       baseURL: config.deepseekBaseUrl,
       maxRetries: 0,
       timeout: config.aiTimeoutMs,
+      fetch: requestFetch(this.connections),
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections.close();
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
