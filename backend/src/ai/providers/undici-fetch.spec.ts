@@ -52,16 +52,26 @@ describe('requestFetch', () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 
-  it('answers a 204 with no body, and the connection serves the next call', async () => {
-    handler = (_request, _body, response) => response.writeHead(204).end();
+  it('answers a 204 with no body, and reuses the connection for the next call', async () => {
+    const clientPorts: (number | undefined)[] = [];
+    handler = (request, _body, response) => {
+      clientPorts.push(request.socket.remotePort);
+      if (clientPorts.length === 1) response.writeHead(204).end();
+      else response.end('again');
+    };
 
-    const empty = await fetchOnRequest(`${base}/empty`);
-    handler = (_request, _body, response) => response.end('again');
-    const next = await fetchOnRequest(`${base}/next`);
+    // One connection: the next call can only go out once the 204's connection is free again.
+    const single = new Agent({ connections: 1 });
+    const fetchOnOne = requestFetch(single);
+
+    const empty = await fetchOnOne(`${base}/empty`);
+    const next = await fetchOnOne(`${base}/next`);
 
     expect(empty.status).toBe(204);
     expect(empty.body).toBeNull();
     expect(await next.text()).toBe('again');
+    expect(clientPorts[1]).toBe(clientPorts[0]);
+    await single.close();
   });
 
   it('rejects with the signal’s reason, as fetch does, when it fires before the response headers', async () => {
