@@ -3,7 +3,7 @@ import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
-import { insertUsage, previewOf, type UsageEntry } from '#src/usage/usage-log.js';
+import { previewOf, type UsageEntry } from '#src/usage/usage-log.js';
 
 export interface Recharge {
   ledgerEntryId: string;
@@ -123,9 +123,31 @@ export class CreditsRepository {
     return row.usage_id;
   }
 
-  /** Logs an attempt refused before any hold (too few credits, a lost race). */
-  recordRefused(usage: UsageEntry): Promise<string> {
-    return insertUsage(this.db, usage, { holdId: null, ledgerEntryId: null, credits: 0 });
+  /** Logs an attempt refused before any hold (too few credits, a lost race): no hold, no charge. */
+  async recordRefused(usage: UsageEntry): Promise<string> {
+    const row = await this.db.first<{ id: string }>(
+      `INSERT INTO usage_logs (user_id, api_key_id, request_id, endpoint, model, status, error_code, credits_charged,
+                               prompt_tokens, completion_tokens, latency_ms, prompt_chars, prompt_preview)
+       VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, 0,
+               $8::integer, $9::integer, $10::integer, $11::integer, $12::text)
+       RETURNING id`,
+      [
+        usage.userId,
+        usage.apiKeyId,
+        usage.requestId,
+        usage.endpoint,
+        usage.model,
+        usage.status,
+        usage.errorCode,
+        usage.promptTokens,
+        usage.completionTokens,
+        usage.latencyMs,
+        usage.promptChars,
+        previewOf(usage),
+      ],
+    );
+    if (!row) throw new Error('INSERT … RETURNING answered no row');
+    return row.id;
   }
 
   /**

@@ -14,7 +14,11 @@ export async function reserveHold(
   return rows[0]?.hold ?? null;
 }
 
-/** Settles the way the billing service does: the charge and its usage row in one transaction. */
+/**
+ * `settle_hold` and the attempt's usage row in one transaction, written out by hand — what
+ * `settle_hold_logged` (migration 0007, the billing service's call) does — so that tests can check
+ * `settle_hold`'s own answer: its ledger entry and the balance after.
+ */
 export async function settleWithUsage(
   runtime: Pool,
   holdId: string | null,

@@ -44,12 +44,6 @@ const RATE_PATTERN = /^\d+(\.\d{1,4})?$/;
     .toggle {
       margin: 8px 0 16px;
     }
-    .error {
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-error-container);
-      color: var(--mat-sys-on-error-container);
-    }
   `,
 })
 export class PriceDialog {

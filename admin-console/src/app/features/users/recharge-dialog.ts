@@ -48,12 +48,6 @@ export interface RechargeDialogData {
     .summary {
       font: var(--mat-sys-body-large);
     }
-    .error {
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-error-container);
-      color: var(--mat-sys-on-error-container);
-    }
   `,
 })
 export class RechargeDialog {
