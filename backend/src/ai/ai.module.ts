@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChatBilling } from '#src/ai/chat-billing.js';
 import { ChatController } from '#src/ai/chat.controller.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
@@ -20,6 +21,7 @@ import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
   controllers: [ChatController, OpenAiController],
   providers: [
     ChatService,
+    ChatBilling,
     ModelsRepository,
     ModelPriceCache,
     {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
 import { CreditsController } from '#src/credits/credits.controller.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { CreditsService } from '#src/credits/credits.service.js';
@@ -10,6 +11,7 @@ import { LedgerRepository } from '#src/credits/ledger.repository.js';
  * user's own balance and ledger.
  */
 @Module({
+  imports: [IdempotencyModule],
   controllers: [CreditsController],
   providers: [CreditsRepository, CreditsService, HoldSweeper, LedgerRepository],
   exports: [CreditsRepository, HoldSweeper, LedgerRepository],

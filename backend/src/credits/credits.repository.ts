@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
-import { Database } from '#src/database/database.service.js';
+import { Database, type SqlExecutor } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 import { previewOf, type UsageEntry } from '#src/usage/usage-log.js';
 
@@ -24,6 +24,26 @@ export interface Settlement {
   charged: number;
   /** What the user can spend after this charge (balance − other open holds). */
   available: number;
+}
+
+interface SettlementRow {
+  usage_id: string;
+  charged: string;
+  available: string;
+}
+
+/** Named arguments: twelve positional ones are too easy to shift by one. */
+const SETTLE_HOLD_LOGGED = `
+  SELECT usage_id, charged, available
+    FROM settle_hold_logged(
+           p_hold_id => $1::uuid, p_charge => $2::bigint, p_reason => $3::text, p_request_id => $4::text,
+           p_endpoint => $5::text, p_model => $6::text, p_status => $7::text, p_prompt_tokens => $8::integer,
+           p_completion_tokens => $9::integer, p_latency_ms => $10::integer, p_prompt_chars => $11::integer,
+           p_prompt_preview => $12::text, p_error_code => $13::text)`;
+
+function settlementOf(row: SettlementRow | undefined): Settlement {
+  if (!row) throw new Error('settle_hold_logged answered no row');
+  return { usageId: row.usage_id, charged: Number(row.charged), available: Number(row.available) };
 }
 
 /**
@@ -67,33 +87,44 @@ export class CreditsRepository {
 
   /**
    * Charges min(charge, hold), frees the rest, and logs the attempt, in one call and one transaction
-   * (`settle_hold_logged`). Null when the hold is no longer open (the sweeper expired it): nothing
-   * was charged or logged.
+   * (`settle_hold_logged`). `alsoInTransaction` runs inside that transaction (storing an idempotent
+   * answer with its charge). Null when the hold is no longer open because the sweeper expired it:
+   * nothing was charged or logged. Safe to call again for a hold it settled (a retry whose commit
+   * went unheard): it answers that settlement and charges nothing more.
    */
-  async settle(holdId: string, charge: number, reason: string, usage: UsageEntry): Promise<Settlement | null> {
+  async settle(
+    holdId: string,
+    charge: number,
+    reason: string,
+    usage: UsageEntry,
+    alsoInTransaction?: (tx: SqlExecutor, settlement: Settlement) => Promise<void>,
+  ): Promise<Settlement | null> {
+    const parameters = [
+      holdId,
+      charge,
+      reason,
+      usage.requestId,
+      usage.endpoint,
+      usage.model,
+      usage.status,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.latencyMs,
+      usage.promptChars,
+      previewOf(usage),
+      usage.errorCode,
+    ];
     try {
-      const row = await this.db.prepared<{ usage_id: string; charged: string; available: string }>(
-        'settle-hold-logged',
-        `SELECT usage_id, charged, available
-           FROM settle_hold_logged($1::uuid, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text,
-                                   $8::integer, $9::integer, $10::integer, $11::integer, $12::text)`,
-        [
-          holdId,
-          charge,
-          reason,
-          usage.requestId,
-          usage.endpoint,
-          usage.model,
-          usage.status,
-          usage.promptTokens,
-          usage.completionTokens,
-          usage.latencyMs,
-          usage.promptChars,
-          previewOf(usage),
-        ],
-      );
-      if (!row) throw new Error('settle_hold_logged answered no row');
-      return { usageId: row.usage_id, charged: Number(row.charged), available: Number(row.available) };
+      if (alsoInTransaction === undefined) {
+        return settlementOf(
+          await this.db.prepared<SettlementRow>('settle-hold-logged', SETTLE_HOLD_LOGGED, parameters),
+        );
+      }
+      return await this.db.transaction(async (tx) => {
+        const settlement = settlementOf(await tx.first<SettlementRow>(SETTLE_HOLD_LOGGED, parameters));
+        await alsoInTransaction(tx, settlement);
+        return settlement;
+      });
     } catch (error) {
       if (sqlStateOf(error) === SqlState.HoldNotOpen) return null;
       throw error;
@@ -103,8 +134,11 @@ export class CreditsRepository {
   /** Frees the whole hold and logs the attempt with 0 credits, in one call (`release_hold_logged`). */
   async release(holdId: string, usage: UsageEntry): Promise<string> {
     const row = await this.db.first<{ usage_id: string }>(
-      `SELECT release_hold_logged($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text,
-                                  $7::integer, $8::integer, $9::integer, $10::integer, $11::text) AS usage_id`,
+      `SELECT release_hold_logged(
+                p_hold_id => $1::uuid, p_request_id => $2::text, p_endpoint => $3::text, p_model => $4::text,
+                p_status => $5::text, p_error_code => $6::text, p_prompt_tokens => $7::integer,
+                p_completion_tokens => $8::integer, p_latency_ms => $9::integer, p_prompt_chars => $10::integer,
+                p_prompt_preview => $11::text) AS usage_id`,
       [
         holdId,
         usage.requestId,
@@ -151,11 +185,12 @@ export class CreditsRepository {
   }
 
   /**
-   * Recharge through `admin_add_credits`, which checks the actor's admin role itself (a bypassed
-   * route guard still cannot mint credits). The same (actor, key) adds once.
+   * Recharge through `admin_add_credits`, which verifies the admin's access token and reads the
+   * role itself: neither a bypassed route guard nor the runtime role on its own can mint credits.
+   * The same (admin, key) adds once.
    */
   async addCredits(recharge: {
-    actorId: string;
+    adminToken: string;
     userId: string;
     amount: number;
     reason: string;
@@ -163,8 +198,10 @@ export class CreditsRepository {
   }): Promise<Recharge> {
     try {
       const row = await this.db.first<{ ledger_entry_id: string; balance: string; replayed: boolean }>(
-        'SELECT ledger_entry_id, balance, replayed FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, $4::text, $5::text)',
-        [recharge.actorId, recharge.userId, recharge.amount, recharge.reason, recharge.idempotencyKey],
+        `SELECT ledger_entry_id, balance, replayed
+           FROM admin_add_credits(p_actor_token => $1::text, p_user_id => $2::uuid, p_amount => $3::bigint,
+                                  p_reason => $4::text, p_idempotency_key => $5::text)`,
+        [recharge.adminToken, recharge.userId, recharge.amount, recharge.reason, recharge.idempotencyKey],
       );
       if (!row) throw new Error('admin_add_credits answered no row');
       return { ledgerEntryId: row.ledger_entry_id, balance: Number(row.balance), replayed: row.replayed };
@@ -182,6 +219,14 @@ export class CreditsRepository {
           throw error;
       }
     }
+  }
+
+  /** Holds open now: calls in flight, or left by dead ones until they expire (a metric). */
+  async countOpenHolds(): Promise<number> {
+    const row = await this.db.first<{ open: number }>(
+      `SELECT count(*)::int AS open FROM credit_holds WHERE status = 'open'`,
+    );
+    return row?.open ?? 0;
   }
 
   /** Releases up to `limit` expired holds; safe with several sweepers at once (SKIP LOCKED). */

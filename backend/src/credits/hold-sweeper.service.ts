@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
-import { Database } from '#src/database/database.service.js';
+import { IdempotencyRepository } from '#src/idempotency/idempotency.repository.js';
 import { MetricsService } from '#src/metrics/metrics.service.js';
 
 const BATCH = 1000;
@@ -21,11 +21,12 @@ export class HoldSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly config: AppConfigService,
     private readonly credits: CreditsRepository,
-    private readonly db: Database,
+    private readonly idempotencyRecords: IdempotencyRepository,
     private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.metrics.observeOpenHolds(() => this.credits.countOpenHolds());
     await this.sweep();
     this.timer = setInterval(() => {
       // One sweep at a time in this process; a slow one is not stacked on.
@@ -47,7 +48,7 @@ export class HoldSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         this.metrics.holdsReleasedBySweeper.inc(released);
         this.logger.warn(`Released ${released} expired credit holds`);
       }
-      await this.db.rows('DELETE FROM idempotency_records WHERE expires_at < now()');
+      await this.idempotencyRecords.deleteExpired();
     } catch (error) {
       this.logger.error({ err: error }, 'Sweeping expired holds failed; retrying at the next interval');
     }

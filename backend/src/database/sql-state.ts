@@ -9,11 +9,17 @@ export const SqlState = {
   InsufficientPrivilege: '42501',
   InvalidParameterValue: '22023',
   InvalidTextRepresentation: '22P02',
+  CharacterNotInRepertoire: '22021',
+  UntranslatableCharacter: '22P05',
   NoDataFound: 'P0002',
   AdminShutdown: '57P01',
   CrashShutdown: '57P02',
   CannotConnectNow: '57P03',
   TooManyConnections: '53300',
+  /** internal_error; among others "tuple concurrently updated" when two sessions alter one role at once. */
+  InternalError: 'XX000',
+  SerializationFailure: '40001',
+  DeadlockDetected: '40P01',
   ApiKeyRevoked: 'CG401',
   ApiKeyCreditLimit: 'CG402',
   HoldNotOpen: 'CG409',
@@ -58,4 +64,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       message === 'timeout exceeded when trying to connect' ||
       message.startsWith('Connection terminated'))
   );
+}
+
+/**
+ * True for a failure that the same statement may not meet a moment later: the database was out of
+ * reach, or the transaction lost a serialization or deadlock race. Errors of the statement itself
+ * (bad data, a refused grant) are not: repeating them changes nothing.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return isDatabaseUnavailable(error) || state === SqlState.SerializationFailure || state === SqlState.DeadlockDetected;
 }

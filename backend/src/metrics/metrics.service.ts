@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { Database } from '#src/database/database.service.js';
 import type { UsageStatus } from '#src/usage/usage-log.js';
 
 /** What pg's Pool reports about itself (TypeORM's postgres driver keeps it as `master`). */
@@ -63,19 +62,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(db: Database, @InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'creditgate_' });
-    new Gauge({
-      name: 'creditgate_credit_holds_open',
-      help: 'Credit holds open now (calls in flight, or left by dead ones until they expire).',
-      registers: [this.registry],
-      async collect() {
-        const row = await db.first<{ open: number }>(
-          `SELECT count(*)::int AS open FROM credit_holds WHERE status = 'open'`,
-        );
-        this.set(row?.open ?? 0);
-      },
-    });
     new Gauge({
       name: 'creditgate_db_pool_connections',
       help: 'Database pool connections by state.',
@@ -87,6 +75,22 @@ export class MetricsService {
         this.set({ state: 'total' }, pool.totalCount);
         this.set({ state: 'idle' }, pool.idleCount);
         this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+  }
+
+  /**
+   * The open-holds gauge, read from `count` at each scrape. Registered by the credits module, which
+   * owns the holds, so that this global module needs no repository of its own.
+   */
+  observeOpenHolds(count: () => Promise<number>): void {
+    if (this.registry.getSingleMetric('creditgate_credit_holds_open')) return;
+    new Gauge({
+      name: 'creditgate_credit_holds_open',
+      help: 'Credit holds open now (calls in flight, or left by dead ones until they expire).',
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
       },
     });
   }

@@ -28,7 +28,17 @@ export interface UsageEntry {
 
 export const PROMPT_PREVIEW_CHARS = 60;
 
-/** The logged start of the prompt. */
+/** A UTF-16 surrogate without its partner: no encoding can store it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The logged start of the prompt, storable whatever the prompt holds: PostgreSQL's `text` refuses
+ * U+0000 and lone surrogates cannot be encoded, so both become U+FFFD. Only the preview is lossy;
+ * the prompt itself goes upstream as the client sent it.
+ */
 export function previewOf(entry: UsageEntry): string {
-  return entry.promptPreview.slice(0, PROMPT_PREVIEW_CHARS);
+  return entry.promptPreview
+    .slice(0, PROMPT_PREVIEW_CHARS)
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replaceAll('\0', '\uFFFD');
 }

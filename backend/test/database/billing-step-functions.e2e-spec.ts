@@ -6,7 +6,10 @@ import { accountOf, newUser } from '#test/support/factories.js';
 import { pollUntil } from '#test/support/poll.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
-/** Migration 0007: each step of a billed chat in one call, with the guarantees of the steps it folds. */
+/**
+ * Migrations 0007 and 0009: each step of a billed chat in one call, with the guarantees of the steps
+ * it folds; a settle may be retried safely.
+ */
 describe('one-call billing steps (real PostgreSQL)', () => {
   let database: TestDatabase;
   let owner: Pool;
@@ -130,6 +133,53 @@ describe('one-call billing steps (real PostgreSQL)', () => {
 
     expect(await accountOf(owner, user.id)).toEqual({ balance: 1000, held: 0 });
     expect(await usageOf(user.id)).toHaveLength(1);
+  });
+
+  it('answers a retried settle of a settled hold with the first settlement, charging nothing more', async () => {
+    const user = await newUser(runtime);
+    const { hold_id: holdId } = await reserve(user.id, 100);
+    const first = (await settle(holdId!, 30)).rows[0];
+
+    const retried = (await settle(holdId!, 80)).rows[0];
+
+    expect(retried).toEqual(first);
+    expect(await accountOf(owner, user.id)).toEqual({ balance: 970, held: 0 });
+    expect(await usageOf(user.id)).toHaveLength(1);
+  });
+
+  it('records the error code of a charged stream that broke after content was delivered', async () => {
+    const user = await newUser(runtime);
+    const { hold_id: holdId } = await reserve(user.id, 100);
+
+    await runtime.query(
+      `SELECT * FROM settle_hold_logged(p_hold_id => $1::uuid, p_charge => 12::bigint, p_reason => 'AI request',
+                                        p_request_id => 'req-3', p_endpoint => 'openai', p_model => 'deepseek-chat',
+                                        p_status => 'timeout', p_prompt_tokens => 1, p_completion_tokens => 2,
+                                        p_latency_ms => 3, p_prompt_chars => 4, p_prompt_preview => 'cut',
+                                        p_error_code => 'AI_PROVIDER_TIMEOUT')`,
+      [holdId],
+    );
+
+    expect(await usageOf(user.id)).toEqual([
+      expect.objectContaining({ status: 'timeout', error_code: 'AI_PROVIDER_TIMEOUT', credits_charged: '12' }),
+    ]);
+  });
+
+  it('refuses a charge on a usage row whose status says no answer was delivered', async () => {
+    const user = await newUser(runtime);
+    const { hold_id: holdId } = await reserve(user.id, 100);
+
+    await expect(
+      runtime.query(
+        `SELECT * FROM settle_hold_logged(p_hold_id => $1::uuid, p_charge => 12::bigint, p_reason => 'AI request',
+                                          p_request_id => 'req-4', p_endpoint => 'chat', p_model => 'deepseek-chat',
+                                          p_status => 'empty_response', p_prompt_tokens => 1, p_completion_tokens => 0,
+                                          p_latency_ms => 3, p_prompt_chars => 4, p_prompt_preview => 'x')`,
+        [holdId],
+      ),
+    ).rejects.toMatchObject({ code: SqlState.CheckViolation });
+    expect(await accountOf(owner, user.id)).toEqual({ balance: 1000, held: 100 });
+    await release(holdId!);
   });
 
   it('releases the whole hold with a 0-credit usage row', async () => {

@@ -4,7 +4,7 @@ import { Migrator } from '#src/database/migrator.js';
 import { SqlState } from '#src/database/sql-state.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf, newAdmin, newUser } from '#test/support/factories.js';
-import { reserveHold, settleWithUsage } from '#test/support/sql-billing.js';
+import { creditsRepositoryOn, usageEntry } from '#test/support/credits-on-pool.js';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '#test/support/test-database.js';
 
 describe('credit functions (real PostgreSQL)', () => {
@@ -26,9 +26,21 @@ describe('credit functions (real PostgreSQL)', () => {
     await database.drop();
   });
 
-  const reserve = (userId: string, amount: number, ttlMs = 60_000, apiKeyId: string | null = null) =>
-    reserveHold(runtime, userId, amount, { ttlMs, apiKeyId });
-  const settle = (holdId: string | null, charge: number) => settleWithUsage(runtime, holdId, charge);
+  /** `reserve_credits` itself (0002): the hold's id, or null when too little is available. */
+  const reserve = async (userId: string, amount: number, ttlMs = 60_000, apiKeyId: string | null = null) =>
+    (
+      await runtime.query<{ hold: string | null }>(
+        'SELECT reserve_credits($1::uuid, $2::bigint, $3::integer, $4::uuid) AS hold',
+        [userId, amount, ttlMs, apiKeyId],
+      )
+    ).rows[0]?.hold ?? null;
+  /** A settle as the chat service makes it (settle_hold_logged, with its usage row). */
+  const settle = async (holdId: string | null, charge: number) => {
+    const userId = (
+      await owner.query<{ user_id: string }>('SELECT user_id FROM credit_holds WHERE id = $1::uuid', [holdId])
+    ).rows[0]?.user_id;
+    return creditsRepositoryOn(runtime).settle(holdId ?? '', charge, 'AI request', usageEntry(userId ?? ''));
+  };
 
   describe('signup trigger', () => {
     it('grants 1000 credits with one ledger row to a new user', async () => {
@@ -106,8 +118,8 @@ describe('credit functions (real PostgreSQL)', () => {
       const small = await reserve(user.id, 50);
       const capped = await reserve(user.id, 40);
 
-      expect(await settle(small, 12)).toMatchObject({ charged: '12', balance: '988' });
-      expect(await settle(capped, 999)).toMatchObject({ charged: '40', balance: '948' });
+      expect(await settle(small, 12)).toMatchObject({ charged: 12, available: 948 });
+      expect(await settle(capped, 999)).toMatchObject({ charged: 40, available: 948 });
 
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 948, held: 0 });
       const { rows: charges } = await runtime.query(
@@ -123,16 +135,24 @@ describe('credit functions (real PostgreSQL)', () => {
     it('settles a zero charge without a ledger row', async () => {
       const user = await newUser(runtime);
       const hold = await reserve(user.id, 10);
-      expect(await settle(hold, 0)).toMatchObject({ ledger_entry_id: null, charged: '0' });
+      expect(await settle(hold, 0)).toMatchObject({ charged: 0 });
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
+      const { rows } = await runtime.query(`SELECT 1 FROM credit_ledger WHERE user_id = $1::uuid AND kind = 'charge'`, [
+        user.id,
+      ]);
+      expect(rows).toEqual([]);
     });
 
     it('closes a hold once: a second settle or a release after settling changes nothing', async () => {
       const user = await newUser(runtime);
       const hold = await reserve(user.id, 10);
-      await settle(hold, 5);
+      const first = await settle(hold, 5);
 
-      await expect(settle(hold, 5)).rejects.toMatchObject({
+      // A retried settle answers the first settlement (0009); settle_hold itself refuses.
+      expect(await settle(hold, 9)).toEqual(first);
+      await expect(
+        runtime.query(`SELECT * FROM settle_hold($1::uuid, 5::bigint, 'AI request')`, [hold]),
+      ).rejects.toMatchObject({
         code: SqlState.HoldNotOpen,
       });
       const { rows } = await runtime.query<{ released: boolean }>('SELECT release_hold($1::uuid) AS released', [hold]);

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { DatabaseRole } from '#src/database/database-roles.js';
-import { SqlState } from '#src/database/sql-state.js';
+import type { CreditsRepository } from '#src/credits/credits.repository.js';
+import { UsageStatus } from '#src/usage/usage-log.js';
+import { accessTokenFor } from '#test/support/access-tokens.js';
 import { creditInvariantViolations } from '#test/support/credit-invariants.js';
 import { accountOf, newAdmin, newUser } from '#test/support/factories.js';
-import { reserveHold, settleWithUsage } from '#test/support/sql-billing.js';
+import { creditsRepositoryOn, usageEntry } from '#test/support/credits-on-pool.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 const USERS = 3;
@@ -14,11 +16,15 @@ interface Model {
   balances: number[];
   open: { id: string; user: number; amount: number }[];
   closed: string[];
+  /** What each settled hold charged: a retried settle must answer the same. */
+  settled: Map<string, number>;
 }
 
 interface Real {
   owner: Pool;
   runtime: Pool;
+  /** The repository the chat service bills through, on the runtime role's pool. */
+  credits: CreditsRepository;
   users: string[];
   adminId: string;
 }
@@ -43,12 +49,19 @@ class Reserve implements fc.AsyncCommand<Model, Real> {
   ) {}
   check = (): boolean => true;
   async run(model: Model, real: Real): Promise<void> {
-    const hold = await reserveHold(real.runtime, real.users[this.user] ?? '', this.amount);
+    const reservation = await real.credits.reserve({
+      userId: real.users[this.user] ?? '',
+      amount: this.amount,
+      ttlMs: 60_000,
+      apiKeyId: null,
+    });
     if (available(model, this.user) >= this.amount) {
-      expect(hold).not.toBeNull();
-      model.open.push({ id: hold ?? '', user: this.user, amount: this.amount });
+      expect(reservation.kind).toBe('reserved');
+      if (reservation.kind === 'reserved')
+        model.open.push({ id: reservation.holdId, user: this.user, amount: this.amount });
     } else {
-      expect(hold).toBeNull();
+      // One process, one step at a time: a short balance is never a lost race here.
+      expect(reservation).toEqual({ kind: 'insufficient' });
     }
     await checkBooks(model, real);
   }
@@ -64,11 +77,17 @@ class Settle implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real): Promise<void> {
     const [hold] = model.open.splice(this.pick % model.open.length, 1);
     if (!hold) throw new Error('no open hold');
-    const settled = await settleWithUsage(real.runtime, hold.id, this.charge);
+    const settled = await real.credits.settle(
+      hold.id,
+      this.charge,
+      'AI request',
+      usageEntry(real.users[hold.user] ?? ''),
+    );
     const charged = Math.min(this.charge, hold.amount);
-    expect(Number(settled.charged)).toBe(charged);
     model.balances[hold.user] = (model.balances[hold.user] ?? 0) - charged;
+    expect(settled).toMatchObject({ charged, available: available(model, hold.user) });
     model.closed.push(hold.id);
+    model.settled.set(hold.id, charged);
     await checkBooks(model, real);
   }
   toString = (): string => `settle(#${this.pick}, ${this.charge})`;
@@ -80,10 +99,7 @@ class Release implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real): Promise<void> {
     const [hold] = model.open.splice(this.pick % model.open.length, 1);
     if (!hold) throw new Error('no open hold');
-    const { rows } = await real.runtime.query<{ released: boolean }>('SELECT release_hold($1::uuid) AS released', [
-      hold.id,
-    ]);
-    expect(rows[0]?.released).toBe(true);
+    await real.credits.release(hold.id, usageEntry(real.users[hold.user] ?? '', UsageStatus.ProviderError));
     model.closed.push(hold.id);
     await checkBooks(model, real);
   }
@@ -100,8 +116,7 @@ class Expire implements fc.AsyncCommand<Model, Real> {
     await real.owner.query(`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = $1::uuid`, [
       hold.id,
     ]);
-    const { rows } = await real.runtime.query<{ expired: number }>('SELECT expire_holds() AS expired');
-    expect(rows[0]?.expired).toBe(1);
+    expect(await real.credits.expireHolds(1000)).toBe(1);
     model.closed.push(hold.id);
     await checkBooks(model, real);
   }
@@ -115,38 +130,52 @@ class Recharge implements fc.AsyncCommand<Model, Real> {
   ) {}
   check = (): boolean => true;
   async run(model: Model, real: Real): Promise<void> {
-    await real.runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, 'top-up')`, [
-      real.adminId,
-      real.users[this.user],
-      this.amount,
-    ]);
+    await real.credits.addCredits({
+      adminToken: accessTokenFor(real.adminId),
+      userId: real.users[this.user] ?? '',
+      amount: this.amount,
+      reason: 'top-up',
+      idempotencyKey: null,
+    });
     model.balances[this.user] = (model.balances[this.user] ?? 0) + this.amount;
     await checkBooks(model, real);
   }
   toString = (): string => `recharge(u${this.user}, ${this.amount})`;
 }
 
-/** A late settle of a hold already closed (a slow request after the sweep): refused, nothing moves. */
+/**
+ * A settle of a hold already closed: a retry of a settle whose commit went unheard answers that
+ * settlement again; a late settle of a released or expired hold (a slow request after the sweep)
+ * answers null. Either way nothing moves.
+ */
 class SettleClosed implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number) {}
   check = (model: Readonly<Model>): boolean => model.closed.length > 0;
   async run(model: Model, real: Real): Promise<void> {
     const holdId = model.closed[this.pick % model.closed.length] ?? '';
-    await expect(settleWithUsage(real.runtime, holdId, 1)).rejects.toMatchObject({ code: SqlState.HoldNotOpen });
+    const userId = (
+      await real.owner.query<{ user_id: string }>('SELECT user_id FROM credit_holds WHERE id = $1::uuid', [holdId])
+    ).rows[0]?.user_id;
+    const settled = await real.credits.settle(holdId, 1, 'AI request', usageEntry(userId ?? ''));
+    const charged = model.settled.get(holdId);
+    if (charged === undefined) expect(settled).toBeNull();
+    else expect(settled).toMatchObject({ charged });
     await checkBooks(model, real);
   }
   toString = (): string => `settleClosed(#${this.pick})`;
 }
 
-describe('credit functions under random interleavings (model-based, fast-check)', () => {
+describe('the billing steps a chat calls, under random interleavings (model-based, fast-check)', () => {
   let database: TestDatabase;
   let owner: Pool;
   let runtime: Pool;
+  let credits: CreditsRepository;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     owner = database.pool();
     runtime = database.pool({ role: DatabaseRole.Runtime });
+    credits = creditsRepositoryOn(runtime);
   });
 
   afterAll(async () => {
@@ -172,9 +201,9 @@ describe('credit functions under random interleavings (model-based, fast-check)'
         // Fresh users per run, so one run's books do not depend on another's.
         const users = await Promise.all(Array.from({ length: USERS }, () => newUser(runtime)));
         const admin = await newAdmin(owner);
-        const model: Model = { balances: users.map(() => 1000), open: [], closed: [] };
+        const model: Model = { balances: users.map(() => 1000), open: [], closed: [], settled: new Map() };
         await fc.asyncModelRun(
-          () => ({ model, real: { owner, runtime, users: users.map((u) => u.id), adminId: admin.id } }),
+          () => ({ model, real: { owner, runtime, credits, users: users.map((u) => u.id), adminId: admin.id } }),
           steps,
         );
       }),

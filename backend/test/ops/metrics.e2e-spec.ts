@@ -2,7 +2,7 @@ import request from 'supertest';
 import { HoldSweeper } from '#src/credits/hold-sweeper.service.js';
 import { DatabaseRole } from '#src/database/database-roles.js';
 import { registerUser } from '#test/support/sessions.js';
-import { reserveHold } from '#test/support/sql-billing.js';
+import { creditsRepositoryOn } from '#test/support/credits-on-pool.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
 /** The value of one sample of the Prometheus text, or undefined when the series is absent. */
@@ -56,7 +56,13 @@ describe('GET /metrics', () => {
   it('counts holds the sweeper released, and shows open holds', async () => {
     const session = await registerUser(testApp.http);
     const runtime = testApp.database.pool({ role: DatabaseRole.Runtime });
-    const hold = await reserveHold(runtime, session.user.id, 10);
+    const reservation = await creditsRepositoryOn(runtime).reserve({
+      userId: session.user.id,
+      amount: 10,
+      ttlMs: 60_000,
+      apiKeyId: null,
+    });
+    const hold = reservation.kind === 'reserved' ? reservation.holdId : null;
     expect(sample(await scrape(), 'creditgate_credit_holds_open')).toBe(1);
 
     await testApp.database

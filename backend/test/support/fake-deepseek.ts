@@ -10,6 +10,8 @@ export type FakeBehaviour =
       finishReason?: string;
       /** `null`: the answer carries no usage object. */
       usage?: { promptTokens: number; completionTokens: number } | null;
+      /** Sent as the usage object as it is, however wrong (overrides `usage`). */
+      rawUsage?: Record<string, unknown>;
       delayMs?: number;
       /** Characters per streamed chunk (default 8). */
       chunkChars?: number;
@@ -19,6 +21,8 @@ export type FakeBehaviour =
   | { kind: 'status'; status: number; message?: string }
   /** Streams `content` (SSE), then stops sending without ending the response. */
   | { kind: 'stream-then-stall'; content: string }
+  /** Streams `content` (SSE), then drops the connection without finishing. */
+  | { kind: 'stream-then-drop'; content: string }
   | { kind: 'hang' }
   | { kind: 'stall-after-headers' }
   | { kind: 'not-json' }
@@ -111,12 +115,18 @@ export class FakeDeepSeek {
         );
         return;
       case 'stream-then-stall':
+      case 'stream-then-drop':
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });
         for (const piece of behaviour.content.match(/.{1,8}/gs) ?? []) {
           const chunk = { id: 'chatcmpl-stall', object: 'chat.completion.chunk', created: 0, model: body.model };
           response.write(
             `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
           );
+        }
+        if (behaviour.kind === 'stream-then-drop') {
+          // Let the pieces reach the gateway, then cut the connection mid-answer.
+          await sleep(50);
+          request.socket.destroy();
         }
         return;
       case 'answer':
@@ -130,13 +140,14 @@ export class FakeDeepSeek {
     response: ServerResponse,
   ): Promise<void> {
     const usage =
-      behaviour.usage === null
+      behaviour.rawUsage ??
+      (behaviour.usage === null
         ? undefined
         : {
             prompt_tokens: behaviour.usage?.promptTokens ?? 12,
             completion_tokens: behaviour.usage?.completionTokens ?? 30,
             total_tokens: (behaviour.usage?.promptTokens ?? 12) + (behaviour.usage?.completionTokens ?? 30),
-          };
+          });
     const base = { id: `chatcmpl-${this.requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model };
     if (body.stream === true) {
       response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });

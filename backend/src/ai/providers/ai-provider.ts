@@ -27,6 +27,26 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
+/** The largest token count a usage row holds (a PostgreSQL integer). */
+const MAX_TOKEN_COUNT = 2_147_483_647;
+
+const isTokenCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TOKEN_COUNT;
+
+/**
+ * The provider's reported usage, or undefined when it makes no sense (negative, fractional, absurdly
+ * large, missing): the caller then charges its safe-side estimate, capped by the hold, as if no
+ * usage had been reported.
+ */
+export function reportedUsage(
+  raw: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined,
+): TokenUsage | 'nonsense' | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = raw;
+  if (!isTokenCount(promptTokens) || !isTokenCount(completionTokens)) return 'nonsense';
+  return { promptTokens, completionTokens };
+}
+
 /**
  * Every way a call can end. Only `ok` is charged; the billing layer maps the rest to error codes.
  * `aborted` means the signal fired; the caller knows whether its deadline or the client did it.

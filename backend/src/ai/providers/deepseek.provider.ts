@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import OpenAI from 'openai';
 import { Agent } from 'undici';
 import {
@@ -6,8 +6,10 @@ import {
   classifyChoice,
   type CompletionRequest,
   type CompletionResult,
+  reportedUsage,
   type StreamEvent,
   StreamFailure,
+  type TokenUsage,
   type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 import { requestFetch } from '#src/ai/providers/undici-fetch.js';
@@ -24,6 +26,7 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
   /** Keep-alive connections to DeepSeek, closed at shutdown once the last chat has drained. */
   private readonly connections = new Agent();
   private readonly client: OpenAI;
+  private readonly logger = new Logger(DeepSeekProvider.name);
 
   constructor(config: AppConfigService) {
     this.client = new OpenAI({
@@ -54,11 +57,7 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
         { signal: request.signal },
       );
       const choice = completion.choices[0];
-      const usage = completion.usage && {
-        promptTokens: completion.usage.prompt_tokens,
-        completionTokens: completion.usage.completion_tokens,
-      };
-      return classifyChoice(choice?.message.content, choice?.finish_reason, usage);
+      return classifyChoice(choice?.message.content, choice?.finish_reason, this.usageOf(completion.usage, request));
     } catch (error) {
       return this.classifyFailure(error, request.signal);
     }
@@ -90,18 +89,32 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
         const content = choice?.delta.content;
         if (content) yield { type: 'delta', content };
         if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
-        if (chunk.usage) {
-          yield {
-            type: 'usage',
-            usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens },
-          };
-        }
+        const usage = this.usageOf(chunk.usage, request);
+        if (usage) yield { type: 'usage', usage };
       }
     } catch (error) {
       throw this.streamFailure(error, request.signal);
     }
     // The SDK ends the iteration quietly when the signal aborts mid-stream: that is a failure.
     if (request.signal.aborted) throw new StreamFailure({ outcome: 'aborted' });
+  }
+
+  /** The reported usage when it makes sense; nonsense is logged (once, here) and treated as none. */
+  private usageOf(
+    raw: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined,
+    request: CompletionRequest,
+  ): TokenUsage | undefined {
+    const usage = reportedUsage(raw);
+    if (usage !== 'nonsense') return usage;
+    this.logger.warn(
+      {
+        model: request.model,
+        promptTokens: String(raw?.prompt_tokens),
+        completionTokens: String(raw?.completion_tokens),
+      },
+      'The AI provider reported usage that makes no sense; charging the safe-side estimate instead',
+    );
+    return undefined;
   }
 
   private streamFailure(error: unknown, signal: AbortSignal): StreamFailure {
