@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminModelsService } from '#src/admin/admin-models.service.js';
 import { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
-import { type AuthenticatedUser, CurrentUser, Roles } from '#src/common/auth.decorators.js';
+import { AccessToken, Roles } from '#src/common/auth.decorators.js';
 import type { AdminModel, AuditItem, ListResponse } from '#src/contract/index.js';
 
 @ApiTags('admin')
@@ -20,11 +20,11 @@ export class AdminModelsController {
   /** Sets a model's price and availability (audited); the next chat is priced with it. */
   @Put('models/:model')
   update(
-    @CurrentUser() admin: AuthenticatedUser,
+    @AccessToken() adminToken: string,
     @Param('model') model: string,
     @Body() body: UpdateModelPriceDto,
   ): Promise<AdminModel> {
-    return this.models.setPrice(admin.id, model, body);
+    return this.models.setPrice(adminToken, model, body);
   }
 
   /** Who changed what and why: role, disable and price changes (credit changes are in the ledger). */

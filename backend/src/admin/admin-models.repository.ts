@@ -32,9 +32,12 @@ export class AdminModelsRepository {
     return rows.map(toAdminModel);
   }
 
-  /** Through `admin_set_model_price`, which checks the actor and writes the audit row. */
+  /**
+   * Through `admin_set_model_price`, which verifies the admin's access token and reads the role
+   * itself, and writes the audit row.
+   */
   async setPrice(change: {
-    actorId: string;
+    adminToken: string;
     model: string;
     enabled: boolean;
     requestCredits: number;
@@ -43,9 +46,11 @@ export class AdminModelsRepository {
     reason: string | null;
   }): Promise<AdminModel> {
     const row = await this.db.first<ModelRow>(
-      'SELECT * FROM admin_set_model_price($1::uuid, $2::text, $3::boolean, $4::bigint, $5::numeric, $6::numeric, $7::text)',
+      `SELECT * FROM admin_set_model_price(p_actor_token => $1::text, p_model => $2::text, p_enabled => $3::boolean,
+                                           p_request_credits => $4::bigint, p_input_per_1k => $5::numeric,
+                                           p_output_per_1k => $6::numeric, p_reason => $7::text)`,
       [
-        change.actorId,
+        change.adminToken,
         change.model,
         change.enabled,
         change.requestCredits,

@@ -20,11 +20,12 @@ export class AdminModelsService {
     return this.models.list();
   }
 
-  async setPrice(actorId: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
+  /** `adminToken`: the acting admin's access token, which the SQL function verifies itself. */
+  async setPrice(adminToken: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
     if (!modelId.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
     try {
       const saved = await this.models.setPrice({
-        actorId,
+        adminToken,
         model,
         enabled: price.enabled,
         requestCredits: price.requestCredits,

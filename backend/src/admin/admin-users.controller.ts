@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Quer
 import { ApiTags } from '@nestjs/swagger';
 import { AdminUsersService } from '#src/admin/admin-users.service.js';
 import { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
-import { type AuthenticatedUser, CurrentUser, Roles } from '#src/common/auth.decorators.js';
+import { AccessToken, Roles } from '#src/common/auth.decorators.js';
 import {
   type AdminUserDetail,
   type AdminUserItem,
@@ -33,20 +33,20 @@ export class AdminUsersController {
 
   @Patch('users/:id')
   update(
-    @CurrentUser() admin: AuthenticatedUser,
+    @AccessToken() adminToken: string,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateUserAccessDto,
   ): Promise<AdminUserDetail> {
-    return this.users.updateAccess(admin.id, id, body);
+    return this.users.updateAccess(adminToken, id, body);
   }
 
   /** Adds credits once per Idempotency-Key (kept by the ledger itself). */
   @Post('recharge')
   recharge(
-    @CurrentUser() admin: AuthenticatedUser,
+    @AccessToken() adminToken: string,
     @Body() body: RechargeDto,
     @Headers(HttpHeader.IdempotencyKey) idempotencyKey: string | undefined,
   ): Promise<RechargeResponse> {
-    return this.users.recharge(admin.id, body, this.idempotency.parseKey(idempotencyKey));
+    return this.users.recharge(adminToken, body, this.idempotency.parseKey(idempotencyKey));
   }
 }

@@ -96,21 +96,22 @@ export class AdminUsersRepository {
     };
   }
 
-  /** Through `admin_set_user_access`, which checks the actor, guards the last admin and audits. */
+  /**
+   * Through `admin_set_user_access`, which verifies the admin's access token and reads the role
+   * itself (an actor id would be the caller's word), guards the last admin and audits.
+   */
   async setAccess(change: {
-    actorId: string;
+    adminToken: string;
     userId: string;
     role: Role | null;
     disabled: boolean | null;
     reason: string | null;
   }): Promise<void> {
-    await this.db.rows('SELECT * FROM admin_set_user_access($1::uuid, $2::uuid, $3::text, $4::boolean, $5::text)', [
-      change.actorId,
-      change.userId,
-      change.role,
-      change.disabled,
-      change.reason,
-    ]);
+    await this.db.rows(
+      `SELECT * FROM admin_set_user_access(p_actor_token => $1::text, p_user_id => $2::uuid, p_role => $3::text,
+                                           p_disabled => $4::boolean, p_reason => $5::text)`,
+      [change.adminToken, change.userId, change.role, change.disabled, change.reason],
+    );
   }
 
   /** An admin act that no SQL function records itself (the demo lab's chat as a user). */

@@ -48,7 +48,8 @@ export class AdminUsersService {
     return { ...toAdminUser(row), openHolds, recentLedger: ledger.map(toLedgerItem), usage };
   }
 
-  async updateAccess(actorId: string, userId: string, change: UpdateUserAccessDto): Promise<AdminUserDetail> {
+  /** `adminToken`: the acting admin's access token, which the SQL function verifies itself. */
+  async updateAccess(adminToken: string, userId: string, change: UpdateUserAccessDto): Promise<AdminUserDetail> {
     if (change.role === undefined && change.disabled === undefined) {
       throw new AppError(ErrorCode.ValidationFailed, 'Nothing to change: give role and/or disabled.', [
         { field: 'role', messages: ['role or disabled is required'] },
@@ -56,7 +57,7 @@ export class AdminUsersService {
     }
     try {
       await this.users.setAccess({
-        actorId,
+        adminToken,
         userId,
         role: change.role ?? null,
         disabled: change.disabled ?? null,
@@ -77,9 +78,9 @@ export class AdminUsersService {
     return this.detail(userId);
   }
 
-  recharge(actorId: string, recharge: RechargeDto, idempotencyKey: string | undefined): Promise<RechargeResponse> {
+  recharge(adminToken: string, recharge: RechargeDto, idempotencyKey: string | undefined): Promise<RechargeResponse> {
     return this.credits.addCredits({
-      actorId,
+      adminToken,
       userId: recharge.userId,
       amount: recharge.amount,
       reason: recharge.reason,

@@ -37,6 +37,25 @@ export const RequiresLogin = (): MethodDecorator & ClassDecorator => ApiBearerAu
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiBearerAuth(OpenApiSecurity.Login));
 
+/**
+ * The bearer token of an `Authorization` header, or undefined. The scheme is case-insensitive
+ * (RFC 9110), as passport-jwt also reads it.
+ */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * The access token (JWT) the request authenticated with, for SQL functions that check the caller
+ * themselves (the admin functions verify its signature and read the role; db/migrations/0008).
+ * Only on routes that accept no API key, where the guard has verified this very token.
+ */
+export const AccessToken = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  const token = bearerTokenOf(context.switchToHttp().getRequest<Request>().headers.authorization);
+  if (token === undefined) throw new Error('AccessToken used on a route without a bearer token');
+  return token;
+});
+
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedUser => {
   const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;
   if (user === undefined) throw new Error('CurrentUser used on a route without authentication');

@@ -50,6 +50,11 @@ export class AppConfigService {
     return this.get('DATABASE_URL');
   }
 
+  /** Undefined means: derive it from the owner's password (database/runtime-login.ts). */
+  get databaseAppPassword(): string | undefined {
+    return this.get('DATABASE_APP_PASSWORD');
+  }
+
   get databasePoolMax(): number {
     return this.get('DATABASE_POOL_MAX');
   }

@@ -33,6 +33,8 @@ describe('validateEnvironment', () => {
     [{ AI_TIMEOUT_MS: '10' }, 'AI_TIMEOUT_MS'],
     [{ SIGNUP_CREDITS: '-1' }, 'SIGNUP_CREDITS'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
+    [{ DATABASE_APP_PASSWORD: 'fifteen-chars-x' }, 'DATABASE_APP_PASSWORD'],
+    [{ DATABASE_APP_PASSWORD: 'sixteen-chärs-xx' }, 'DATABASE_APP_PASSWORD'],
     [{ DEEPSEEK_BASE_URL: 'not a url' }, 'DEEPSEEK_BASE_URL'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],

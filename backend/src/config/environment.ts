@@ -44,6 +44,17 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The password the runtime role (creditgate_app) logs in with; the backend sets it at boot.
+   * Unset: derived from DATABASE_URL's password. Printable ASCII, so that every client and server
+   * hashes it alike (SCRAM's SASLprep leaves ASCII unchanged).
+   */
+  @IsOptional()
+  @Matches(/^[\x20-\x7e]{16,}$/, {
+    message: 'DATABASE_APP_PASSWORD must be at least 16 printable ASCII characters',
+  })
+  DATABASE_APP_PASSWORD?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(2)

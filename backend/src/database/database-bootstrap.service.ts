@@ -4,11 +4,17 @@ import { DataSource } from 'typeorm';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '#src/database/embedded-database.js';
 import { Migrator } from '#src/database/migrator.js';
+import {
+  assertRuntimeLoginIsUnprivileged,
+  runtimeLoginPassword,
+  runtimeLoginUrl,
+} from '#src/database/runtime-login.js';
 
 /**
  * Brings the database up before anything uses it: starts the embedded PostgreSQL when no
- * `DATABASE_URL` is set, applies pending migrations as the owner, and stores the settings the SQL
- * side reads. On shutdown it closes the pool before it stops the embedded server.
+ * `DATABASE_URL` is set, applies pending migrations as the owner, stores the settings the SQL side
+ * reads, and sets up the runtime role's login, which the pool then uses. On shutdown it closes the
+ * pool before it stops the embedded server.
  */
 @Injectable()
 export class DatabaseBootstrap implements OnApplicationShutdown {
@@ -36,14 +42,25 @@ export class DatabaseBootstrap implements OnApplicationShutdown {
     return this.migrator(await this.connect()).ownerRows<T>(sql, parameters);
   }
 
-  /** Connects, migrates and applies settings; what the application does once at boot. */
+  /**
+   * Connects, migrates and applies settings as the owner, then checks the runtime login; what the
+   * application does once at boot. Answers the runtime login's URL, for the pool: from here on the
+   * owner's connection is used only for the admin bootstrap.
+   */
   async prepare(): Promise<string> {
-    const url = await this.connect();
-    const migrator = this.migrator(url);
+    const ownerUrl = await this.connect();
+    const migrator = this.migrator(ownerUrl);
     const applied = await migrator.migrate();
     if (applied.length > 0) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
-    await migrator.applySettings({ signupCredits: this.config.signupCredits });
-    return url;
+    const runtimePassword = runtimeLoginPassword(ownerUrl, this.config.databaseAppPassword);
+    await migrator.applySettings({
+      signupCredits: this.config.signupCredits,
+      accessTokenSecret: this.config.jwtSecret,
+      runtimePassword,
+    });
+    const runtimeUrl = runtimeLoginUrl(ownerUrl, runtimePassword);
+    await assertRuntimeLoginIsUnprivileged(runtimeUrl);
+    return runtimeUrl;
   }
 
   async onApplicationShutdown(): Promise<void> {

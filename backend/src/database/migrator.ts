@@ -1,10 +1,24 @@
+import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
-import { MIGRATION_LOCK_KEY, MIGRATIONS_TABLE } from '#src/database/database-roles.js';
+import { DatabaseRole, MIGRATION_LOCK_KEY, MIGRATIONS_TABLE } from '#src/database/database-roles.js';
+import { scramVerifier } from '#src/database/runtime-login.js';
 import { loadSqlMigrations } from '#src/database/sql-migrations.js';
+import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
+
+/** What the owner stores at every boot, from the environment. */
+export interface BootSettings {
+  /** The signup grant the user trigger reads (app_settings). */
+  signupCredits: number;
+  /** JWT_SECRET: the admin functions verify access tokens with it (access_token_key, owner-only). */
+  accessTokenSecret: string;
+  /** The password the runtime role logs in with (runtime-login.ts). */
+  runtimePassword: string;
+}
 
 /**
  * Work as the database owner (the `DATABASE_URL` user), never as the runtime role: schema changes,
- * and the few boot-time writes the runtime role is not allowed (settings, the admin bootstrap).
+ * and the few boot-time writes the runtime role is not allowed (settings, the access-token key, the
+ * runtime role's password, the admin bootstrap).
  * All of it holds the migration lock, so instances booting at once take turns.
  */
 export class Migrator {
@@ -33,11 +47,21 @@ export class Migrator {
     });
   }
 
-  /** Stores the boot-time settings the SQL side reads (the signup grant used by the user trigger). */
-  async applySettings(settings: { signupCredits: number }): Promise<void> {
-    await this.ownerRows(`UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`, [
-      settings.signupCredits,
-    ]);
+  /** Stores what the SQL side reads, and sets the runtime role's password; one owner connection. */
+  async applySettings(settings: BootSettings): Promise<void> {
+    await this.withOwner(async (dataSource) => {
+      await dataSource.query(
+        `UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`,
+        [settings.signupCredits],
+      );
+      await dataSource.query(
+        `INSERT INTO access_token_key (secret) VALUES ($1::bytea)
+         ON CONFLICT (singleton) DO UPDATE SET secret = EXCLUDED.secret, updated_at = now()
+          WHERE access_token_key.secret <> EXCLUDED.secret`,
+        [Buffer.from(settings.accessTokenSecret, 'utf8')],
+      );
+      await this.setRuntimePassword(dataSource, settings.runtimePassword);
+    });
   }
 
   /** One statement as the owner; answers its rows (RETURNING included). */
@@ -50,6 +74,32 @@ export class Migrator {
         await runner.release();
       }
     });
+  }
+
+  /**
+   * ALTER ROLE is a utility statement and takes no bind parameters, hence the escaped literal. The
+   * role is cluster-wide: instances booting on other databases of the cluster do not hold this
+   * database's migration lock and may set the same password at the same moment, which PostgreSQL
+   * refuses with XX000; the failed statement has waited for the other to commit, so trying again
+   * succeeds.
+   */
+  private async setRuntimePassword(dataSource: DataSource, password: string): Promise<void> {
+    const statement = `ALTER ROLE ${DatabaseRole.Runtime} PASSWORD ${escapeLiteral(scramVerifier(password))}`;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await dataSource.query(statement);
+        return;
+      } catch (error) {
+        if (sqlStateOf(error) === SqlState.InsufficientPrivilege) {
+          throw new Error(
+            `The DATABASE_URL user may not set ${DatabaseRole.Runtime}'s password: it must be a superuser, or have ` +
+              `CREATEROLE and ADMIN OPTION on ${DatabaseRole.Runtime} (docs/database.md)`,
+            { cause: error },
+          );
+        }
+        if (sqlStateOf(error) !== SqlState.InternalError || attempt === 5) throw error;
+      }
+    }
   }
 
   private async hasApplied(dataSource: DataSource): Promise<boolean> {

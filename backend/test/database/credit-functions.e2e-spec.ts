@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { DatabaseRole } from '#src/database/database-roles.js';
-import { Migrator } from '#src/database/migrator.js';
 import { SqlState } from '#src/database/sql-state.js';
+import { accessTokenFor } from '#test/support/access-tokens.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf, newAdmin, newUser } from '#test/support/factories.js';
 import { creditsRepositoryOn, usageEntry } from '#test/support/credits-on-pool.js';
-import { createTestDatabase, migrationsDir, type TestDatabase } from '#test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 describe('credit functions (real PostgreSQL)', () => {
   let database: TestDatabase;
@@ -55,13 +55,12 @@ describe('credit functions (real PostgreSQL)', () => {
     });
 
     it('grants the amount configured at boot (SIGNUP_CREDITS)', async () => {
-      const migrator = new Migrator(database.url, migrationsDir);
-      await migrator.applySettings({ signupCredits: 250 });
+      await database.applySettings({ signupCredits: 250 });
       try {
         const user = await newUser(runtime);
         expect(await accountOf(runtime, user.id)).toEqual({ balance: 250, held: 0 });
       } finally {
-        await migrator.applySettings({ signupCredits: 1000 });
+        await database.applySettings();
       }
     });
 
@@ -247,15 +246,21 @@ describe('credit functions (real PostgreSQL)', () => {
   });
 
   describe('admin_add_credits', () => {
+    /** A recharge as the backend calls it, with the acting admin's access token. */
+    const recharge = (token: string, userId: string, amount: number, reason: string, key: string | null = null) =>
+      runtime.query<{ ledger_entry_id: string; balance: string; replayed: boolean }>(
+        `SELECT ledger_entry_id, balance, replayed
+           FROM admin_add_credits(p_actor_token => $1::text, p_user_id => $2::uuid, p_amount => $3::bigint,
+                                  p_reason => $4::text, p_idempotency_key => $5::text)`,
+        [token, userId, amount, reason, key],
+      );
+
     it('adds credits for an admin, recording actor and reason in the ledger', async () => {
       const admin = await newAdmin(owner);
       const user = await newUser(runtime);
 
-      const { rows } = await runtime.query(
-        'SELECT balance, replayed FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, $4::text, $5::text)',
-        [admin.id, user.id, 500, 'Invoice 42', null],
-      );
-      expect(rows[0]).toEqual({ balance: '1500', replayed: false });
+      const { rows } = await recharge(accessTokenFor(admin.id), user.id, 500, 'Invoice 42');
+      expect(rows[0]).toMatchObject({ balance: '1500', replayed: false });
       const { rows: ledger } = await runtime.query(
         `SELECT amount, balance_after, reason, actor_id FROM credit_ledger WHERE user_id = $1::uuid AND kind = 'recharge'`,
         [user.id],
@@ -263,24 +268,17 @@ describe('credit functions (real PostgreSQL)', () => {
       expect(ledger).toEqual([{ amount: '500', balance_after: '1500', reason: 'Invoice 42', actor_id: admin.id }]);
     });
 
-    it('refuses a non-admin actor even when called directly, and changes nothing', async () => {
+    it('refuses a non-admin’s valid token even when called directly, and changes nothing', async () => {
       const notAdmin = await newUser(runtime);
       const user = await newUser(runtime);
+      const token = accessTokenFor(notAdmin.id, 'user');
 
-      await expect(
-        runtime.query('SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 500::bigint, $3::text)', [
-          notAdmin.id,
-          user.id,
-          'self-service',
-        ]),
-      ).rejects.toMatchObject({ code: SqlState.InsufficientPrivilege });
-      await expect(
-        runtime.query('SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 500::bigint, $3::text)', [
-          notAdmin.id,
-          notAdmin.id,
-          'self-service',
-        ]),
-      ).rejects.toMatchObject({ code: SqlState.InsufficientPrivilege });
+      await expect(recharge(token, user.id, 500, 'self-service')).rejects.toMatchObject({
+        code: SqlState.InsufficientPrivilege,
+      });
+      await expect(recharge(token, notAdmin.id, 500, 'self-service')).rejects.toMatchObject({
+        code: SqlState.InsufficientPrivilege,
+      });
 
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
       expect(await accountOf(runtime, notAdmin.id)).toEqual({ balance: 1000, held: 0 });
@@ -295,53 +293,41 @@ describe('credit functions (real PostgreSQL)', () => {
       const admin = await newAdmin(owner);
       await owner.query('UPDATE users SET disabled = true WHERE id = $1::uuid', [admin.id]);
       const user = await newUser(runtime);
-      await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 5::bigint, 'x')`, [admin.id, user.id]),
-      ).rejects.toMatchObject({ code: SqlState.InsufficientPrivilege });
+      await expect(recharge(accessTokenFor(admin.id), user.id, 5, 'x')).rejects.toMatchObject({
+        code: SqlState.InsufficientPrivilege,
+      });
     });
 
     it.each([0, -5, 1_000_001])('rejects amount %p', async (amount) => {
       const admin = await newAdmin(owner);
       const user = await newUser(runtime);
-      await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, $3::bigint, 'x')`, [
-          admin.id,
-          user.id,
-          amount,
-        ]),
-      ).rejects.toMatchObject({ code: SqlState.InvalidParameterValue });
+      await expect(recharge(accessTokenFor(admin.id), user.id, amount, 'x')).rejects.toMatchObject({
+        code: SqlState.InvalidParameterValue,
+      });
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1000, held: 0 });
     });
 
     it('rejects an unknown user', async () => {
       const admin = await newAdmin(owner);
       await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, gen_random_uuid(), 5::bigint, 'x')`, [admin.id]),
+        recharge(accessTokenFor(admin.id), '00000000-0000-4000-8000-000000000000', 5, 'x'),
       ).rejects.toMatchObject({ code: SqlState.NoDataFound });
     });
 
     it('adds once per idempotency key, even for concurrent retries', async () => {
       const admin = await newAdmin(owner);
       const user = await newUser(runtime);
-      const call = () =>
-        runtime
-          .query<{ ledger_entry_id: string; replayed: boolean }>(
-            `SELECT ledger_entry_id, replayed FROM admin_add_credits($1::uuid, $2::uuid, 300::bigint, 'Top-up', 'key-1')`,
-            [admin.id, user.id],
-          )
-          .then(({ rows }) => rows[0]!);
+      const token = accessTokenFor(admin.id);
+      const call = () => recharge(token, user.id, 300, 'Top-up', 'key-1').then(({ rows }) => rows[0]!);
 
       const results = await Promise.all(Array.from({ length: 8 }, call));
 
       expect(new Set(results.map((result) => result.ledger_entry_id)).size).toBe(1);
       expect(results.filter((result) => !result.replayed)).toHaveLength(1);
       expect(await accountOf(runtime, user.id)).toEqual({ balance: 1300, held: 0 });
-      await expect(
-        runtime.query(`SELECT * FROM admin_add_credits($1::uuid, $2::uuid, 301::bigint, 'Top-up', 'key-1')`, [
-          admin.id,
-          user.id,
-        ]),
-      ).rejects.toMatchObject({ code: SqlState.IdempotencyKeyReused });
+      await expect(recharge(token, user.id, 301, 'Top-up', 'key-1')).rejects.toMatchObject({
+        code: SqlState.IdempotencyKeyReused,
+      });
     });
   });
 });

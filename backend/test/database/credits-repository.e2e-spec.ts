@@ -1,5 +1,6 @@
 import { ErrorCode } from '#src/contract/index.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
+import { accessTokenFor } from '#test/support/access-tokens.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf, newAdmin, newUser } from '#test/support/factories.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
@@ -27,7 +28,13 @@ describe('CreditsRepository.addCredits', () => {
   it('adds once per idempotency key and reports the replay', async () => {
     const admin = await newAdmin(owner());
     const user = await newUser(owner());
-    const recharge = { actorId: admin.id, userId: user.id, amount: 250, reason: 'Invoice 7', idempotencyKey: 'inv-7' };
+    const recharge = {
+      adminToken: accessTokenFor(admin.id),
+      userId: user.id,
+      amount: 250,
+      reason: 'Invoice 7',
+      idempotencyKey: 'inv-7',
+    };
 
     const first = await credits.addCredits(recharge);
     const again = await credits.addCredits(recharge);
@@ -57,7 +64,7 @@ describe('CreditsRepository.addCredits', () => {
 
     await expect(
       credits.addCredits({
-        actorId: variant.actor === 'user' ? notAdmin.id : admin.id,
+        adminToken: variant.actor === 'user' ? accessTokenFor(notAdmin.id, 'user') : accessTokenFor(admin.id),
         userId: variant.target === 'unknown' ? '00000000-0000-4000-8000-000000000000' : user.id,
         amount: variant.amount ?? 10,
         reason: variant.reason ?? 'test',
@@ -70,10 +77,11 @@ describe('CreditsRepository.addCredits', () => {
   it('refuses a key reused for another amount with IDEMPOTENCY_KEY_REUSED', async () => {
     const admin = await newAdmin(owner());
     const user = await newUser(owner());
-    await credits.addCredits({ actorId: admin.id, userId: user.id, amount: 5, reason: 'x', idempotencyKey: 'k' });
+    const adminToken = accessTokenFor(admin.id);
+    await credits.addCredits({ adminToken, userId: user.id, amount: 5, reason: 'x', idempotencyKey: 'k' });
 
     await expect(
-      credits.addCredits({ actorId: admin.id, userId: user.id, amount: 6, reason: 'x', idempotencyKey: 'k' }),
+      credits.addCredits({ adminToken, userId: user.id, amount: 6, reason: 'x', idempotencyKey: 'k' }),
     ).rejects.toMatchObject({ code: ErrorCode.IdempotencyKeyReused });
   });
 });

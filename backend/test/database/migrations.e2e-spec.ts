@@ -3,6 +3,7 @@ import { loadSqlMigrations } from '#src/database/sql-migrations.js';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '#test/support/test-database.js';
 
 const expectedTables = [
+  'access_token_key',
   'api_keys',
   'app_settings',
   'audit_log',
@@ -18,6 +19,7 @@ const expectedTables = [
 ];
 
 const expectedFunctions = [
+  'admin_actor_from_token',
   'admin_add_credits',
   'expire_holds',
   'release_hold',

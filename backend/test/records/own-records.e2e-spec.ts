@@ -7,6 +7,7 @@ import {
   type UsageItem,
 } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
+import { accessTokenFor } from '#test/support/access-tokens.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { newAdmin } from '#test/support/factories.js';
 import { registerUser } from '#test/support/sessions.js';
@@ -72,8 +73,9 @@ describe('own records: /api/credits, /api/credits/ledger, /api/usage', () => {
     const session = await registerUser(testApp.http);
     const admin = await newAdmin(owner());
     await owner().query(
-      `SELECT admin_add_credits($1::uuid, $2::uuid, i::bigint, 'bulk') FROM generate_series(1, 249) AS i`,
-      [admin.id, session.user.id],
+      `SELECT admin_add_credits(p_actor_token => $1::text, p_user_id => $2::uuid, p_amount => i::bigint, p_reason => 'bulk')
+         FROM generate_series(1, 249) AS i`,
+      [accessTokenFor(admin.id), session.user.id],
     );
 
     const items = await walk<LedgerItem>(session.accessToken, '/api/credits/ledger', 13);

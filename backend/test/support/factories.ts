@@ -15,9 +15,12 @@ export interface TestUser {
 export async function newUser(pool: Pool, options: { role?: Role; email?: string } = {}): Promise<TestUser> {
   const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.test`;
   const role = options.role ?? 'user';
+  // Registration names no role (the runtime role may not), so the column's default applies.
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO users (email, password_hash, role) VALUES ($1::text, 'not-a-hash', $2::text) RETURNING id`,
-    [email, role],
+    options.role === undefined
+      ? `INSERT INTO users (email, password_hash) VALUES ($1::text, 'not-a-hash') RETURNING id`
+      : `INSERT INTO users (email, password_hash, role) VALUES ($1::text, 'not-a-hash', $2::text) RETURNING id`,
+    options.role === undefined ? [email] : [email, role],
   );
   return { id: rows[0]!.id, email, role };
 }

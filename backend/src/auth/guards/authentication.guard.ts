@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ApiKeysService } from '#src/api-keys/api-keys.service.js';
 import { AuthErrors } from '#src/auth/auth.errors.js';
-import { ALLOWS_API_KEY, type AuthenticatedUser, IS_PUBLIC } from '#src/common/auth.decorators.js';
+import { ALLOWS_API_KEY, type AuthenticatedUser, bearerTokenOf, IS_PUBLIC } from '#src/common/auth.decorators.js';
 import { API_KEY_PREFIX } from '#src/contract/index.js';
 
 type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
@@ -26,8 +26,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.flag(IS_PUBLIC, context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    // The scheme is case-insensitive (RFC 9110), as passport-jwt also reads it.
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = bearerTokenOf(request.headers.authorization);
     if (bearer?.startsWith(API_KEY_PREFIX)) {
       request.user = await this.authenticateApiKey(bearer, context);
       return true;
