@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { RefreshTokensRepository, type RotationResult } from '#src/auth/refresh-tokens.repository.js';
+import { AppConfigService } from '#src/config/app-config.service.js';
 import type { Role } from '#src/contract/index.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -18,18 +19,27 @@ export interface TokenPair {
   refreshToken: string;
 }
 
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /**
  * Short-lived JWT access tokens and opaque, rotating refresh tokens. A refresh token belongs to a
  * family (one login); using it yields a new pair in the same family, and using it twice revokes it.
+ *
+ * A refresh token is stored as an HMAC keyed by a key derived from JWT_SECRET, not as a plain hash:
+ * the runtime database role may insert refresh-token rows, and with a plain hash anyone holding that
+ * role (an injected statement, a leaked password) could insert the hash of a token of their own for
+ * an admin and trade it here for a genuine admin access token. Without the key, no row they write
+ * matches any token they can present.
  */
 @Injectable()
 export class TokenService {
+  private readonly refreshTokenKey: Buffer;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly refreshTokens: RefreshTokensRepository,
-  ) {}
+    config: AppConfigService,
+  ) {
+    this.refreshTokenKey = createHmac('sha256', config.jwtSecret).update('creditgate refresh-token hash v1').digest();
+  }
 
   /** A new session: a pair that starts its own family. */
   issueForLogin(userId: string, role: Role): Promise<TokenPair> {
@@ -37,7 +47,7 @@ export class TokenService {
   }
 
   async rotate(refreshToken: string): Promise<RotationResult> {
-    return this.refreshTokens.rotate(sha256(refreshToken));
+    return this.refreshTokens.rotate(this.hashOf(refreshToken));
   }
 
   issueInFamily(userId: string, role: Role, familyId: string): Promise<TokenPair> {
@@ -45,7 +55,7 @@ export class TokenService {
   }
 
   revokeSession(refreshToken: string): Promise<boolean> {
-    return this.refreshTokens.revokeFamilyOf(sha256(refreshToken));
+    return this.refreshTokens.revokeFamilyOf(this.hashOf(refreshToken));
   }
 
   private async issue(userId: string, role: Role, familyId: string): Promise<TokenPair> {
@@ -53,10 +63,14 @@ export class TokenService {
     await this.refreshTokens.insert({
       userId,
       familyId,
-      tokenHash: sha256(refreshToken),
+      tokenHash: this.hashOf(refreshToken),
       ttlSeconds: REFRESH_TOKEN_TTL_SECONDS,
     });
     const claims: AccessTokenClaims = { sub: userId, role };
     return { accessToken: await this.jwt.signAsync(claims), refreshToken };
+  }
+
+  private hashOf(refreshToken: string): Buffer {
+    return createHmac('sha256', this.refreshTokenKey).update(refreshToken).digest();
   }
 }
