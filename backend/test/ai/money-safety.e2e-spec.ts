@@ -124,18 +124,21 @@ describe('money safety', () => {
     }
   }
 
+  /** A streamed chat of `MODEL` through the SDK, read to its end. */
+  async function streamChat(client: OpenAI, content = 'go', idempotencyKey?: string) {
+    const stream = await client.chat.completions.create(
+      { model: MODEL, max_completion_tokens: MAX_TOKENS, messages: [{ role: 'user', content }], stream: true },
+      idempotencyKey === undefined ? {} : { headers: { [HttpHeader.IdempotencyKey]: idempotencyKey } },
+    );
+    return readStream(stream);
+  }
+
   describe('text PostgreSQL cannot store as it is (NUL, lone surrogates)', () => {
     it('a streamed answer to such a prompt is charged and logged', async () => {
       const { client, session } = await newSession();
       fake.behave({ kind: 'answer', content: 'Streamed reply.', usage: { promptTokens: 20, completionTokens: 5 } });
 
-      const stream = await client.chat.completions.create({
-        model: MODEL,
-        max_completion_tokens: MAX_TOKENS,
-        messages: [{ role: 'user', content: AWKWARD_TEXT }],
-        stream: true,
-      });
-      const { text, error } = await readStream(stream);
+      const { text, error } = await streamChat(client, AWKWARD_TEXT);
 
       expect(error).toBeUndefined();
       expect(text).toBe('Streamed reply.');
@@ -199,19 +202,8 @@ describe('money safety', () => {
       const { client, session } = await newSession();
       const answer = `streamed ${AWKWARD_TEXT}`;
       fake.behave({ kind: 'answer', content: answer, usage: { promptTokens: 10, completionTokens: 1 } });
-      const stream = () =>
-        client.chat.completions.create(
-          {
-            model: MODEL,
-            max_completion_tokens: MAX_TOKENS,
-            messages: [{ role: 'user', content: 'go' }],
-            stream: true,
-          },
-          { headers: { [HttpHeader.IdempotencyKey]: 'awkward-stream-1' } },
-        );
-
-      const first = await readStream(await stream());
-      const replay = await readStream(await stream());
+      const first = await streamChat(client, 'go', 'awkward-stream-1');
+      const replay = await streamChat(client, 'go', 'awkward-stream-1');
 
       expect(first).toEqual({ text: answer, error: undefined });
       expect(replay).toEqual({ text: answer, error: undefined });
@@ -226,13 +218,7 @@ describe('money safety', () => {
       // No usage reported with the abnormal finish: the delivered bytes are counted as tokens.
       fake.behave({ kind: 'answer', content: 'Half of it', finishReason, usage: null });
 
-      const stream = await client.chat.completions.create({
-        model: MODEL,
-        max_completion_tokens: MAX_TOKENS,
-        messages: [{ role: 'user', content: 'go' }],
-        stream: true,
-      });
-      const { text, error } = await readStream(stream);
+      const { text, error } = await streamChat(client);
 
       expect(text).toBe('Half of it');
       expect(error?.message).toMatch(`stopped with "${finishReason}"; you were charged 12 credits`);
@@ -247,13 +233,7 @@ describe('money safety', () => {
       const { client, session } = await newSession();
       fake.behave({ kind: 'stream-then-drop', content: 'Half of it' });
 
-      const stream = await client.chat.completions.create({
-        model: MODEL,
-        max_completion_tokens: MAX_TOKENS,
-        messages: [{ role: 'user', content: 'go' }],
-        stream: true,
-      });
-      const { text, error } = await readStream(stream);
+      const { text, error } = await streamChat(client);
 
       expect(text).toBe('Half of it');
       expect(error?.message).toMatch(/charged 12 credits/);
@@ -268,13 +248,7 @@ describe('money safety', () => {
       const long = 'x'.repeat(500);
       fake.behave({ kind: 'answer', content: long, finishReason: 'content_filter', usage: null, chunkChars: 100 });
 
-      const stream = await client.chat.completions.create({
-        model: MODEL,
-        max_completion_tokens: MAX_TOKENS,
-        messages: [{ role: 'user', content: 'go' }],
-        stream: true,
-      });
-      const { text } = await readStream(stream);
+      const { text } = await streamChat(client);
 
       expect(text).toBe(long);
       expect(await accountOf(owner(), session.user.id)).toEqual({ balance: 1000 - HOLD, held: 0 });
@@ -350,11 +324,7 @@ describe('money safety', () => {
       fake.behave({ kind: 'answer', content: 'Delivered reply.', usage: { promptTokens: 10, completionTokens: 5 } });
       await injectFault('40001', 1000);
 
-      const stream = await client.chat.completions.create(
-        { model: MODEL, max_completion_tokens: MAX_TOKENS, messages: [{ role: 'user', content: 'go' }], stream: true },
-        { headers: { [HttpHeader.IdempotencyKey]: 'late-settle-1' } },
-      );
-      const { text, error } = await readStream(stream);
+      const { text, error } = await streamChat(client, 'go', 'late-settle-1');
       expect(text).toBe('Delivered reply.');
       expect(error?.message).toMatch(/charge could not be recorded yet/);
       // Still held while the charge is pending, and the key stays taken: a retry cannot charge again.
@@ -380,17 +350,7 @@ describe('money safety', () => {
         expect.objectContaining({ status: 'success', credits_charged: '7' }),
       ]);
       // Now the key replays the charged answer.
-      const replay = await readStream(
-        await client.chat.completions.create(
-          {
-            model: MODEL,
-            max_completion_tokens: MAX_TOKENS,
-            messages: [{ role: 'user', content: 'go' }],
-            stream: true,
-          },
-          { headers: { [HttpHeader.IdempotencyKey]: 'late-settle-1' } },
-        ),
-      );
+      const replay = await streamChat(client, 'go', 'late-settle-1');
       expect(replay).toEqual({ text: 'Delivered reply.', error: undefined });
       expect(fake.requests).toHaveLength(1);
     });
