@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { useJsonBodies } from '#src/common/json-body.js';
 import { setupOpenApi } from '#src/common/openapi.js';
 import { requestIdMiddleware } from '#src/common/request-id.js';
 import { createValidationPipe } from '#src/common/validation.pipe.js';
@@ -39,7 +40,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  useJsonBodies(app, config.bodyLimitBytes);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   serveConsole(app, config, logger);

@@ -3,7 +3,7 @@ import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import type { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
 import { AppError } from '#src/common/app-error.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
+import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
 import { type AdminModel, type AuditItem, ErrorCode, type ListResponse } from '#src/contract/index.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 
@@ -52,10 +52,7 @@ export class AdminModelsService {
 
   async audit(query: AuditQueryDto): Promise<ListResponse<AuditItem>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before = decodeCursor(query.cursor, ['id'] as const)?.id;
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) {
-      throw new AppError(ErrorCode.ValidationFailed, 'The cursor is not valid.');
-    }
+    const before = decodeCursor(query.cursor, { id: CursorField.BigintId })?.id;
     const rows = await this.models.audit({
       limit: limit + 1,
       ...(query.targetType === undefined ? {} : { targetType: query.targetType }),

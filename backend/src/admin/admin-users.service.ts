@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { toAdminUser, AdminUsersRepository } from '#src/admin/admin-users.repository.js';
 import type { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
 import { AppError } from '#src/common/app-error.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
+import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
 import {
   type AdminUserDetail,
   type AdminUserItem,
@@ -28,7 +28,7 @@ export class AdminUsersService {
 
   async list(query: UserSearchQueryDto): Promise<ListResponse<AdminUserItem>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(query.cursor, ['createdAt', 'id'] as const);
+    const after = decodeCursor(query.cursor, { createdAt: CursorField.Timestamp, id: CursorField.Uuid });
     const rows = await this.users.page({
       limit: limit + 1,
       ...(query.search ? { search: query.search } : {}),

@@ -1,6 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { isUUID } from 'class-validator';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AccessTokenClaims } from '#src/auth/token.service.js';
 import { UsersRepository } from '#src/auth/users.repository.js';
@@ -33,6 +34,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser | false> {
+    // Only our own signature makes a token valid, but a token signed with a leaked or shared secret,
+    // or by an older build, may carry any `sub`: one that is not a user id is no user (401), never
+    // a query that fails on it (22P02, a 500).
+    if (typeof claims.sub !== 'string' || !isUUID(claims.sub)) return false;
     const user = await this.users.findAccess(claims.sub);
     if (!user) return false;
     if (user.disabled) throw AuthErrors.accountDisabled();

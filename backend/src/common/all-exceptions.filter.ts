@@ -1,10 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { toOpenAiError } from '#src/ai/openai/openai-format.js';
 import { AppError } from '#src/common/app-error.js';
 import { errorCodeForHttpStatus, httpStatusForErrorCode } from '#src/common/error-status.js';
 import { requestIdOf } from '#src/common/request-id.js';
 import { type ErrorBody, ErrorCode } from '#src/contract/index.js';
-import { isDatabaseUnavailable } from '#src/database/sql-state.js';
+import { isDatabaseUnavailable, SqlState, sqlStateOf } from '#src/database/sql-state.js';
 
 /** Errors thrown by Express middleware (body-parser) carry their status on the error itself. */
 interface HttpLikeError {
@@ -13,6 +14,12 @@ interface HttpLikeError {
   type?: unknown;
   expose?: unknown;
 }
+
+/** The OpenAI-compatible API (routing ignores case). */
+const isOpenAiPath = (path: string): boolean => /^\/v1(\/|$)/i.test(path);
+
+/** PostgreSQL refusing a character: `text` cannot hold U+0000, nor the encoding an unpaired surrogate. */
+const unstorableTextStates = new Set<string>([SqlState.CharacterNotInRepertoire, SqlState.UntranslatableCharacter]);
 
 /** The message when the thrower gave none (framework errors); domain errors bring their own. */
 const defaultMessages: Record<ErrorCode, string> = {
@@ -26,6 +33,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',
   [ErrorCode.IdempotencyInProgress]: 'A request with this Idempotency-Key is still in progress.',
   [ErrorCode.PayloadTooLarge]: 'The request body is too large.',
+  [ErrorCode.UnsupportedMediaType]:
+    'Send the body as JSON: Content-Type application/json, UTF-8, no or a standard Content-Encoding.',
   [ErrorCode.IdempotencyKeyReused]: 'This Idempotency-Key was used with a different request.',
   [ErrorCode.RateLimited]: 'Too many requests; retry later.',
   [ErrorCode.AiProviderError]: 'The AI provider failed; you were not charged.',
@@ -61,6 +70,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     response.setHeader('X-Request-Id', requestId);
+    // Errors raised before a /v1 route runs (the body parser's 413, 415, bad JSON) reach this global
+    // filter, not the route's own: OpenAI clients get OpenAI's error shape from them too.
+    if (isOpenAiPath(request.path)) {
+      response.status(body.statusCode).json(toOpenAiError(body));
+      return;
+    }
     this.send(response, body);
   }
 
@@ -82,6 +97,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       return this.body(ErrorCode.ServiceUnavailable, undefined, requestId);
+    }
+    if (unstorableTextStates.has(sqlStateOf(exception) ?? '')) {
+      // Labels are made storable and identifiers refused by their DTOs (common/validators.ts); text
+      // that still reaches a `text` column with U+0000 in it is the request's, not a fault of ours.
+      return this.body(
+        ErrorCode.ValidationFailed,
+        'The request contains text that cannot be stored (U+0000 or an unpaired surrogate).',
+        requestId,
+      );
     }
     const httpLike = (typeof exception === 'object' && exception !== null ? exception : {}) as HttpLikeError;
     const status = typeof httpLike.status === 'number' ? httpLike.status : httpLike.statusCode;

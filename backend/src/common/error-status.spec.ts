@@ -13,6 +13,7 @@ describe('error code ↔ HTTP status', () => {
     [ErrorCode.EmailTaken, 409],
     [ErrorCode.IdempotencyInProgress, 409],
     [ErrorCode.PayloadTooLarge, 413],
+    [ErrorCode.UnsupportedMediaType, 415],
     [ErrorCode.IdempotencyKeyReused, 422],
     [ErrorCode.RateLimited, 429],
     [ErrorCode.AiProviderError, 500],

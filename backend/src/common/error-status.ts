@@ -20,6 +20,8 @@ export function httpStatusForErrorCode(code: ErrorCode): HttpStatus {
       return HttpStatus.CONFLICT;
     case ErrorCode.PayloadTooLarge:
       return HttpStatus.PAYLOAD_TOO_LARGE;
+    case ErrorCode.UnsupportedMediaType:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case ErrorCode.IdempotencyKeyReused:
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.RateLimited:
@@ -45,6 +47,7 @@ const errorCodeByHttpStatus = new Map<number, ErrorCode>([
   [HttpStatus.NOT_FOUND, ErrorCode.NotFound],
   [HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.NotFound],
   [HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.PayloadTooLarge],
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UnsupportedMediaType],
   [HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.IdempotencyKeyReused],
   [HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RateLimited],
   [HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.ServiceUnavailable],

@@ -14,6 +14,7 @@ export const ErrorCode = {
   EmailTaken: 'EMAIL_TAKEN',
   IdempotencyInProgress: 'IDEMPOTENCY_IN_PROGRESS',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   RateLimited: 'RATE_LIMITED',
   AiProviderError: 'AI_PROVIDER_ERROR',

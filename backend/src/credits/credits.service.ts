@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/app-error.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, type PageQueryDto, toPage } from '#src/common/pagination.js';
+import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, type PageQueryDto, toPage } from '#src/common/pagination.js';
 import { type CreditsView, ErrorCode, type LedgerItem, type ListResponse } from '#src/contract/index.js';
 import { LedgerRepository, toLedgerItem } from '#src/credits/ledger.repository.js';
 import { Database } from '#src/database/database.service.js';
@@ -21,10 +21,7 @@ export class CreditsService {
 
   async ledgerPage(userId: string, query: PageQueryDto): Promise<ListResponse<LedgerItem>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before = decodeCursor(query.cursor, ['id'] as const)?.id;
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) {
-      throw new AppError(ErrorCode.ValidationFailed, 'The cursor is not valid.');
-    }
+    const before = decodeCursor(query.cursor, { id: CursorField.BigintId })?.id;
     const rows = await this.db.asUser(userId, (tx) => this.ledger.page(tx, userId, before, limit + 1));
     return toPage(rows, limit, toLedgerItem, (row) => ({ id: row.id }));
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
+import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
 import type { AdminUsageItem, ListResponse, UsageItem } from '#src/contract/index.js';
 import { Database, type SqlExecutor } from '#src/database/database.service.js';
 import type { AdminUsageQueryDto, UsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
@@ -35,7 +35,7 @@ export class UsageService {
     render: (row: UsageRow) => T,
   ): Promise<ListResponse<T>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(query.cursor, ['createdAt', 'id'] as const);
+    const after = decodeCursor(query.cursor, { createdAt: CursorField.Timestamp, id: CursorField.Uuid });
     const filter: UsageFilter = {
       limit: limit + 1,
       ...(userId === undefined ? {} : { userId }),

@@ -13,6 +13,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',
   [ErrorCode.IdempotencyInProgress]: 'The same request is still being processed.',
   [ErrorCode.PayloadTooLarge]: 'The request is too large.',
+  [ErrorCode.UnsupportedMediaType]: 'The request was not sent as JSON.',
   [ErrorCode.IdempotencyKeyReused]: 'This request was already sent with different values.',
   [ErrorCode.RateLimited]: 'Too many requests. Please wait and try again.',
   [ErrorCode.AiProviderError]: 'The AI provider failed to answer. Nothing was charged.',

@@ -1,17 +1,6 @@
-import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsISO8601,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
+import { IsDecimal, IsStorableText, IsTimestamp, StoredLabel } from '#src/common/validators.js';
 import {
   type AuditQuery,
   PRICE_MAX_CREDITS,
@@ -20,14 +9,16 @@ import {
   type UpdateModelPriceRequest,
 } from '#src/contract/index.js';
 
-/** `?from=&to=` (ISO 8601, `to` exclusive); default: the 30 days up to now. */
+/** `?from=&to=` (RFC 3339, `to` exclusive); default: the 30 days up to now. */
 export class StatsQueryDto implements StatsQuery {
+  /** A date (2026-01-31, midnight UTC) or a date and time with Z or an offset; default: 30 days before `to`. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from?: string;
 
+  /** Exclusive, written as `from` is; default: now. At most 366 days after `from`. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to?: string;
 }
 
@@ -40,18 +31,20 @@ export class UpdateModelPriceDto implements UpdateModelPriceRequest {
   @Max(PRICE_MAX_CREDITS)
   requestCredits!: number;
 
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  /** Up to 4 decimal places, as the price table stores rates. */
+  @IsDecimal(4)
   @Min(0)
   @Max(PRICE_MAX_CREDITS)
   inputCreditsPer1k!: number;
 
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @IsDecimal(4)
   @Min(0)
   @Max(PRICE_MAX_CREDITS)
   outputCreditsPer1k!: number;
 
+  /** Trimmed; U+0000 and unpaired surrogates are stored as U+FFFD. */
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @StoredLabel()
   @IsString()
   @MaxLength(REASON_MAX_CHARS)
   reason?: string;
@@ -62,8 +55,10 @@ export class AuditQueryDto extends PageQueryDto implements AuditQuery {
   @IsIn(['user', 'model'])
   targetType?: 'user' | 'model';
 
+  /** A user id or a model id. */
   @IsOptional()
   @IsString()
+  @IsStorableText()
   @MaxLength(100)
   targetId?: string;
 }

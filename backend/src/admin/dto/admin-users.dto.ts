@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
 import { PageQueryDto } from '#src/common/pagination.js';
+import { IsStorableText, StoredLabel } from '#src/common/validators.js';
 import {
   type DemoLabChatRequest,
   RECHARGE_MAX_CREDITS,
@@ -19,6 +20,7 @@ export class UserSearchQueryDto extends PageQueryDto implements UserSearchQuery 
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @IsStorableText()
   @MaxLength(254)
   search?: string;
 }
@@ -32,9 +34,9 @@ export class UpdateUserAccessDto implements UpdateUserAccessRequest {
   @IsBoolean()
   disabled?: boolean;
 
-  /** Why; kept in the audit log. */
+  /** Why; kept in the audit log (trimmed; U+0000 and unpaired surrogates stored as U+FFFD). */
   @IsOptional()
-  @Transform(trim)
+  @StoredLabel()
   @IsString()
   @MaxLength(REASON_MAX_CHARS)
   reason?: string;
@@ -50,7 +52,8 @@ export class RechargeDto implements RechargeRequest {
   @Max(RECHARGE_MAX_CREDITS)
   amount!: number;
 
-  @Transform(trim)
+  /** Trimmed; U+0000 and unpaired surrogates are stored as U+FFFD. */
+  @StoredLabel()
   @IsString()
   @MinLength(1)
   @MaxLength(REASON_MAX_CHARS)

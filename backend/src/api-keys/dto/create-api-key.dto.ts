@@ -1,8 +1,9 @@
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { StoredLabel } from '#src/common/validators.js';
 
 export class CreateApiKeyDto {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  /** Trimmed; any text, U+0000 and unpaired surrogates stored as U+FFFD. */
+  @StoredLabel()
   @IsString()
   @MinLength(1)
   @MaxLength(100)

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmailAddress } from '#src/common/validators.js';
 import {
   type LoginRequest,
   PASSWORD_MAX_LENGTH,
@@ -13,11 +14,13 @@ const normaliseEmail = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class RegisterDto implements RegisterRequest {
+  /** Trimmed and lower-cased; at most 254 characters. */
   @Transform(normaliseEmail)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmailAddress()
   @MaxLength(254)
   email!: string;
 
+  /** Stored as an argon2id hash. */
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -27,7 +30,7 @@ export class RegisterDto implements RegisterRequest {
 /** Login checks only the shape: a wrong password of any length is the same 401. */
 export class LoginDto implements LoginRequest {
   @Transform(normaliseEmail)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmailAddress()
   @MaxLength(254)
   email!: string;
 
@@ -38,6 +41,7 @@ export class LoginDto implements LoginRequest {
 }
 
 export class RefreshTokenDto implements RefreshRequest {
+  /** The `refreshToken` of the last sign-in or refresh. */
   @IsString()
   @MinLength(16)
   @MaxLength(256)

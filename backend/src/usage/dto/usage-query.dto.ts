@@ -1,8 +1,9 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
+import { IsTimestamp } from '#src/common/validators.js';
 import { type AdminUsageQuery, USAGE_STATUSES, type UsageQuery, type UsageStatusName } from '#src/contract/index.js';
 
-/** Filters of a usage list: `from` inclusive, `to` exclusive (ISO 8601). */
+/** Filters of a usage list: `from` inclusive, `to` exclusive (RFC 3339: a date, or a date and time). */
 export class UsageQueryDto extends PageQueryDto implements UsageQuery {
   @IsOptional()
   @IsIn(USAGE_STATUSES)
@@ -12,12 +13,14 @@ export class UsageQueryDto extends PageQueryDto implements UsageQuery {
   @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'model must be a model id' })
   model?: string;
 
+  /** From this instant on: a date (2026-01-31, midnight UTC) or a date and time with Z or an offset. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from?: string;
 
+  /** Before this instant (exclusive), written as `from` is. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to?: string;
 }
 

@@ -16,6 +16,7 @@ import {
   registerDecorator,
   ValidateNested,
 } from 'class-validator';
+import { NullMeansAbsent } from '#src/common/validators.js';
 
 const MAX_MESSAGE_CHARS = 100_000;
 
@@ -90,11 +91,14 @@ export class OpenAiChatRequestDto {
   @Type(() => OpenAiMessageDto)
   messages!: OpenAiMessageDto[];
 
+  /** OpenAI declares both nullable: null means not given. */
+  @NullMeansAbsent()
   @IsOptional()
   @IsInt()
   @Min(1)
   max_tokens?: number;
 
+  @NullMeansAbsent()
   @IsOptional()
   @IsInt()
   @Min(1)
