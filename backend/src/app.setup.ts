@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +10,11 @@ import { AppConfigService } from '#src/config/app-config.service.js';
 import { serveConsole } from '#src/console/serve-console.js';
 import { httpMetricsMiddleware } from '#src/metrics/http-metrics.middleware.js';
 import { MetricsService } from '#src/metrics/metrics.service.js';
+
+function noStore(_request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  response.setHeader('Cache-Control', 'no-store');
+  next();
+}
 
 /** Options every CreditGate app is created with; body parsing is registered by `configureApp`. */
 export const appCreateOptions = { bodyParser: false, bufferLogs: true } as const;
@@ -22,7 +28,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const config = app.get(AppConfigService);
   const logger = app.get(Logger);
   app.useLogger(logger);
-  app.set('trust proxy', 'loopback');
+  // The client's address is the socket's peer unless TRUST_PROXY names the proxies in front of us:
+  // believing X-Forwarded-For from anyone else would let a client choose its own rate-limit key.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
@@ -40,6 +48,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
+  // API answers carry tokens, balances and usage: never kept by a browser or a shared cache.
+  app.use(['/api', '/v1'], noStore);
   useJsonBodies(app, config.bodyLimitBytes);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);

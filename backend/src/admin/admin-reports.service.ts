@@ -10,6 +10,9 @@ import { Database } from '#src/database/database.service.js';
 import type { AdminUsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
 import { toAdminUsageItem, UsageRepository } from '#src/usage/usage.repository.js';
 
+/** The first characters csv-stringify's `escape_formulas` prefixes with a quote. */
+const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_RANGE_DAYS = 366;
 const EXPORT_BATCH = 1000;
@@ -66,7 +69,15 @@ export class AdminReportsService {
    * slower than the database answers, so memory stays flat however many rows there are.
    */
   async exportCsv(query: AdminUsageQueryDto, out: Writable): Promise<void> {
-    const csv = stringify({ header: true, columns: [...exportColumns] });
+    const csv = stringify({
+      header: true,
+      columns: [...exportColumns],
+      // OWASP on CSV injection: a cell a spreadsheet would run as a formula (an e-mail address such as
+      // =1+2@example.test) gets a leading ' and is quoted. csv-stringify's list of such first
+      // characters also covers the full-width forms Apple Numbers reads as = + - @.
+      escape_formulas: true,
+      quoted_match: formulaStart,
+    });
     csv.pipe(out);
     let after: { createdAt: string; id: string } | undefined;
     for (;;) {

@@ -11,6 +11,7 @@ import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.j
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  /** A new user with the signup credits, signed in: the user and a token pair. */
   @Public()
   @RateLimit(RateLimitName.RegisterPerIp)
   @Post('register')
@@ -18,6 +19,7 @@ export class AuthController {
     return this.auth.register(body.email, body.password);
   }
 
+  /** A new session: the user and a token pair. A wrong password and an unknown e-mail get the same 401. */
   @Public()
   @RateLimit(RateLimitName.LoginPerEmail, RateLimitName.LoginPerIp)
   @Post('login')
@@ -26,7 +28,12 @@ export class AuthController {
     return this.auth.login(body.email, body.password);
   }
 
+  /**
+   * Exchanges a refresh token for a new pair; the old token stops working. A token used twice is a
+   * replay: the whole session (every token of its family) is revoked.
+   */
   @Public()
+  @RateLimit(RateLimitName.SessionPerIp)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   refresh(@Body() body: RefreshTokenDto): Promise<AuthResponse> {
@@ -35,6 +42,7 @@ export class AuthController {
 
   /** Public: a client whose access token has expired must still be able to end its session. */
   @Public()
+  @RateLimit(RateLimitName.SessionPerIp)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   logout(@Body() body: RefreshTokenDto): Promise<void> {
@@ -48,6 +56,7 @@ export class AuthController {
 export class MeController {
   constructor(private readonly auth: AuthService) {}
 
+  /** The signed-in user; `credits` is what it can spend now (balance minus open holds). */
   @Get()
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.auth.me(user.id);

@@ -21,19 +21,24 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Marks the token used, in one guarded UPDATE so two concurrent refreshes cannot both succeed.
-   * A token that was already rotated is a replay: its family is revoked.
+   * Marks the token used, in one guarded UPDATE (it locks the row: of concurrent refreshes with one
+   * token exactly one wins). A token that was already rotated is a replay: its family is revoked.
+   *
+   * Revocation is a property of the family, checked when a token is used, not a flag on the rows
+   * that existed when it was set: the winner of a race inserts its new token after its UPDATE, so
+   * a loser that revokes the family in between would leave that token unmarked. Any revoked row
+   * makes the whole family unusable, tokens inserted later included.
    */
   async rotate(tokenHash: Buffer): Promise<RotationResult> {
     const rotated = await this.db.rows<{ user_id: string; family_id: string }>(
-      `UPDATE refresh_tokens SET rotated_at = now()
-        WHERE token_hash = $1::bytea AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-       RETURNING user_id, family_id`,
+      `UPDATE refresh_tokens t SET rotated_at = now()
+        WHERE t.token_hash = $1::bytea AND t.rotated_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
+          AND NOT EXISTS (SELECT 1 FROM refresh_tokens f WHERE f.family_id = t.family_id AND f.revoked_at IS NOT NULL)
+       RETURNING t.user_id, t.family_id`,
       [tokenHash],
     );
     const row = rotated[0];
     if (row) return { outcome: 'rotated', userId: row.user_id, familyId: row.family_id };
-
     const replayed = await this.db.rows<{ family_id: string }>(
       'SELECT family_id FROM refresh_tokens WHERE token_hash = $1::bytea AND rotated_at IS NOT NULL',
       [tokenHash],

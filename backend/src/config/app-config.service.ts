@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment, LogLevel, NodeEnv } from '#src/config/environment.js';
+import { parseTrustProxy, type TrustProxy } from '#src/config/trust-proxy.js';
 import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 
 /** Typed, validated settings. The only reader of the environment (through `ConfigService`). */
@@ -145,6 +146,16 @@ export class AppConfigService {
 
   get bodyLimitBytes(): number {
     return this.get('BODY_LIMIT_BYTES');
+  }
+
+  /** Express's `trust proxy` (validated at boot, so the fallback is never taken). */
+  get trustProxy(): TrustProxy {
+    return parseTrustProxy(this.get('TRUST_PROXY')) ?? false;
+  }
+
+  /** The bearer token /metrics asks for; undefined: loopback clients only. */
+  get metricsToken(): string | undefined {
+    return this.get('METRICS_TOKEN');
   }
 
   private readOrCreateDevelopmentSecret(): string {

@@ -16,6 +16,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { IsTrustProxy } from '#src/config/trust-proxy.js';
 
 export const NodeEnv = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NodeEnv)[number];
@@ -168,6 +169,17 @@ export class Environment {
 
   @IsIn(LogLevel)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** Proxies whose X-Forwarded-For is believed: a hop count or IPs/CIDRs, comma-separated. Unset: none. */
+  @IsOptional()
+  @IsTrustProxy()
+  TRUST_PROXY?: string;
+
+  /** Bearer token for /metrics; unset, /metrics answers loopback clients only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 /**

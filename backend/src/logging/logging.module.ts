@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { requestIdOf } from '#src/common/request-id.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
+import { serializeError } from '#src/logging/error-serializer.js';
 import { LOG_DESTINATION, stdoutDestination } from '#src/logging/log-destination.js';
 import { redactedLogPaths } from '#src/logging/redaction.js';
 
@@ -27,6 +28,8 @@ import { redactedLogPaths } from '#src/logging/redaction.js';
                 url: request.url?.split('?')[0],
               }),
               res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+              // Errors by codes and names: a database error's text can quote prompts and answers.
+              err: serializeError,
             },
             customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
               error !== undefined || response.statusCode >= 500 ? 'error' : 'info',

@@ -21,4 +21,10 @@ export const redactedLogPaths = [
   '*.databaseUrl',
   'err.config.headers',
   'err.headers',
+  // PostgreSQL's error fields that quote data (the err serializer already leaves them out).
+  '*.detail',
+  '*.where',
+  '*.hint',
+  '*.internalQuery',
+  '*.parameters',
 ];

@@ -1,12 +1,17 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '#src/common/auth.decorators.js';
+import { MetricsAccessGuard } from '#src/metrics/metrics-access.guard.js';
 import { MetricsService } from '#src/metrics/metrics.service.js';
 
-/** Prometheus scrape endpoint. Unauthenticated, as scrapers are: expose it only to the monitoring network. */
+/**
+ * Prometheus scrape endpoint. No user login (scrapers have none): MetricsAccessGuard admits loopback
+ * clients, or with METRICS_TOKEN set, whoever presents that token.
+ */
 @ApiExcludeController()
 @Public()
+@UseGuards(MetricsAccessGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -3,7 +3,8 @@ import type { Reflector } from '@nestjs/core';
 
 /**
  * The limits CreditGate enforces, each counted per its own tracker (rate-limit.module.ts). A route
- * is limited only by the ones it names with `@RateLimit(...)`.
+ * is limited only by the ones it names with `@RateLimit(...)`; routes that name the same limit
+ * share its budget.
  */
 export const RateLimitName = {
   /** Login attempts per e-mail + client IP: slows a brute force on one account. */
@@ -11,6 +12,12 @@ export const RateLimitName = {
   /** Login attempts per client IP, ten times the above: slows password spraying across accounts. */
   LoginPerIp: 'login-ip',
   RegisterPerIp: 'register-ip',
+  /**
+   * Token refreshes and logouts per client IP, one budget for both (ten times the login limit): both
+   * are public, and each costs a database write or two.
+   */
+  SessionPerIp: 'session-ip',
+  /** Chats per user, one budget for `/api/ai/chat` and `/v1/chat/completions` together. */
   ChatPerUser: 'chat-user',
 } as const;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Logger, Module } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -15,13 +16,19 @@ type TrackedRequest = Omit<Request, 'body'> & { user?: AuthenticatedUser; body?:
 
 const clientIp = (request: TrackedRequest): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
 
-/** Each limit counts per its own key; all are per minute, with limits from the environment. */
+/**
+ * Each limit counts per its own key; all are per minute, with limits from the environment. The key
+ * is the limit and the tracker, not the route (the library's default): a limit named by two routes
+ * is one budget, not one per route. Hashed, so no e-mail address or IP sits in Redis in clear.
+ */
 function limit(name: RateLimitName, perMinute: number, tracker: (request: TrackedRequest) => string): ThrottlerOptions {
   return {
     name,
     ttl: ONE_MINUTE_MS,
     limit: perMinute,
     getTracker: (request) => tracker(request as TrackedRequest),
+    generateKey: (_context, trackerKey, throttlerName) =>
+      createHash('sha256').update(`${throttlerName}|${trackerKey}`).digest('hex'),
     // A limit applies only to the routes that name it.
     skipIf: (context) => !rateLimitsOf(reflector, context).includes(name),
   };
@@ -70,6 +77,7 @@ function redisStorage(redisUrl: string): ThrottlerStorageRedisService {
             }),
             limit(RateLimitName.LoginPerIp, limits.loginPerMinute * 10, clientIp),
             limit(RateLimitName.RegisterPerIp, limits.registerPerMinute, clientIp),
+            limit(RateLimitName.SessionPerIp, limits.loginPerMinute * 10, clientIp),
             limit(RateLimitName.ChatPerUser, limits.chatPerMinute, (request) => request.user?.id ?? clientIp(request)),
           ],
         };

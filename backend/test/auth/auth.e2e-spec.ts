@@ -270,6 +270,27 @@ describe('auth: register, login, tokens, /api/me', () => {
     });
   });
 
+  it('answers every auth route with Cache-Control: no-store, errors included', async () => {
+    const email = nextEmail();
+    const registered = await request(testApp.http).post('/api/auth/register').send({ email, password });
+    const loggedIn = await request(testApp.http).post('/api/auth/login').send({ email, password });
+    const refreshed = await refresh((loggedIn.body as AuthResponse).refreshToken);
+    const me = await request(testApp.http)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${(refreshed.body as AuthResponse).accessToken}`);
+    const loggedOut = await request(testApp.http)
+      .post('/api/auth/logout')
+      .send({ refreshToken: (refreshed.body as AuthResponse).refreshToken });
+    const refused = await request(testApp.http).post('/api/auth/login').send({ email, password: 'wrong password' });
+
+    expect([registered, loggedIn, refreshed, me, loggedOut, refused].map((response) => response.status)).toEqual([
+      201, 200, 200, 200, 204, 401,
+    ]);
+    for (const response of [registered, loggedIn, refreshed, me, loggedOut, refused]) {
+      expect(response.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('never writes a password or token into the logs', async () => {
     const registered = await register();
     await request(testApp.http).post('/api/auth/login').send({ email: registered.user.email, password }).expect(200);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ErrorCode } from '#src/contract/index.js';
+import { registerUser } from '#test/support/sessions.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 
 describe('rate limits (429 RATE_LIMITED with Retry-After)', () => {
@@ -70,6 +71,66 @@ describe('login rate limit per IP (password spraying)', () => {
 
       expect(statuses.slice(0, 100)).toEqual(Array<number>(100).fill(401));
       expect(statuses.slice(100)).toEqual(Array<number>(10).fill(429));
+    } finally {
+      await testApp.close();
+    }
+  });
+});
+
+describe('refresh and logout: one budget per IP, ten times the login limit', () => {
+  it('answers the 21st refresh-or-logout of a minute from one IP with 429', async () => {
+    const testApp = await createTestApp({ env: { RATE_LIMIT_LOGIN_PER_MIN: '2' } });
+    try {
+      const statuses: number[] = [];
+      for (let index = 0; index < 22; index += 1) {
+        const path = index % 2 === 0 ? '/api/auth/logout' : '/api/auth/refresh';
+        const response = await request(testApp.http)
+          .post(path)
+          .send({ refreshToken: `cgr_never-issued-token-${index}` });
+        statuses.push(response.status);
+      }
+
+      // Unknown tokens: logout is a no-op (204), refresh a 401; the two routes count together.
+      expect(statuses.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? 204 : 401)));
+      expect(statuses.slice(20)).toEqual([429, 429]);
+    } finally {
+      await testApp.close();
+    }
+  });
+});
+
+describe('chat limit: one budget per user across /api/ai/chat and /v1/chat/completions', () => {
+  it('counts both routes together', async () => {
+    const testApp = await createTestApp({ env: { RATE_LIMIT_CHAT_PER_MIN: '4' } });
+    try {
+      const session = await registerUser(testApp.http);
+      const created = await request(testApp.http)
+        .post('/api/keys')
+        .set('Authorization', `Bearer ${session.accessToken}`)
+        .send({ name: 'limits' })
+        .expect(201);
+      const key = (created.body as { key: string }).key;
+      const chat = () =>
+        request(testApp.http)
+          .post('/api/ai/chat')
+          .set('Authorization', `Bearer ${session.accessToken}`)
+          .send({ prompt: 'hi', maxTokens: 8 });
+      const completion = () =>
+        request(testApp.http)
+          .post('/v1/chat/completions')
+          .set('Authorization', `Bearer ${key}`)
+          .send({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 });
+
+      const statuses = [
+        (await chat()).status,
+        (await completion()).status,
+        (await chat()).status,
+        (await completion()).status,
+        (await completion()).status,
+        (await chat()).status,
+      ];
+
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     } finally {
       await testApp.close();
     }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ErrorCode } from '#src/contract/index.js';
 import { HoldSweeper } from '#src/credits/hold-sweeper.service.js';
 import { DatabaseRole } from '#src/database/database-roles.js';
 import { registerUser } from '#test/support/sessions.js';
@@ -73,5 +74,32 @@ describe('GET /metrics', () => {
     const text = await scrape();
     expect(sample(text, 'creditgate_holds_expired_total')).toBe(1);
     expect(sample(text, 'creditgate_credit_holds_open')).toBe(0);
+  });
+});
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const token = 'scrape-token-0123456789abcdef';
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ env: { METRICS_TOKEN: token } });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('asks every client for the token, loopback included: 401 without it or with another', async () => {
+    const missing = await request(testApp.http).get('/metrics').expect(401);
+    expect(missing.body).toMatchObject({ code: ErrorCode.Unauthenticated });
+    await request(testApp.http).get('/metrics').set('Authorization', 'Bearer not-the-token').expect(401);
+    await request(testApp.http).get('/metrics').set('Authorization', `Basic ${token}`).expect(401);
+  });
+
+  it('serves the metrics to a bearer of the token', async () => {
+    const response = await request(testApp.http).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+
+    expect(response.text).toContain('creditgate_http_requests_total');
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 });
