@@ -12,6 +12,7 @@ import type { ApiKeyView, CreatedApiKey, ListResponse } from '#src/contract/inde
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
+  /** A new key: the secret (`key`) is in this answer only; it is stored as a hash. */
   @Post()
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateApiKeyDto): Promise<CreatedApiKey> {
     return this.apiKeys.create(user.id, body.name, body.creditLimit);
@@ -23,6 +24,7 @@ export class ApiKeysController {
     return { items: await this.apiKeys.list(user.id), nextCursor: null };
   }
 
+  /** Revokes a key of the caller's: it fails at once. */
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   revoke(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

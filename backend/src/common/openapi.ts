@@ -4,7 +4,7 @@ import { ErrorCode } from '#src/contract/index.js';
 
 export const OpenApiSecurity = { Login: 'login', ApiKey: 'apiKey' } as const;
 
-/** The error body of SPEC §2, for the document (the contract type itself stays framework-free). */
+/** The error body (docs/errors.md), for the document (the contract type itself stays framework-free). */
 class ErrorBodySchema {
   @ApiProperty({ example: 403 })
   statusCode!: number;
@@ -30,7 +30,8 @@ function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
       operation.responses = {
         ...operation.responses,
         default: {
-          description: 'An error: see `code` (SPEC §2). The /v1 routes answer in OpenAI’s `{error: {...}}` shape.',
+          description:
+            'An error: see `code` (docs/errors.md). The /v1 routes answer in OpenAI’s `{error: {...}}` shape.',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodySchema' } } },
         },
       };
@@ -39,8 +40,8 @@ function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** OpenAPI at `/docs/openapi.json` and Swagger UI at `/docs`. */
-export function setupOpenApi(app: INestApplication): void {
+/** The API's OpenAPI document, as served and as docs/api.md renders it. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('CreditGate API')
     .setDescription(
@@ -57,8 +58,12 @@ export function setupOpenApi(app: INestApplication): void {
       OpenApiSecurity.ApiKey,
     )
     .build();
-  const document = withErrorResponses(SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema] }));
-  SwaggerModule.setup('docs', app, document, {
+  return withErrorResponses(SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema] }));
+}
+
+/** OpenAPI at `/docs/openapi.json` and Swagger UI at `/docs`. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
   });

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { findWorkspaceRoot } from '#src/config/workspace-root.js';
+import { API_DOCUMENT_PATH, renderApiReference } from '#src/docs/api-reference.js';
 import request from 'supertest';
 import { waitForOk, type BackendProcess, startTestBackend } from '#test/support/backend-process.js';
 import { registeredRoutes } from '#test/support/routes.js';
@@ -65,6 +70,12 @@ describe('OpenAPI document', () => {
     expect(document.paths['/api/ai/chat']?.['post']?.security).toEqual([{ login: [] }, { apiKey: [] }]);
     expect(document.paths['/api/admin/recharge']?.['post']?.security).toEqual([{ login: [] }]);
     expect(document.paths['/api/auth/login']?.['post']?.security).toBeUndefined();
+  });
+
+  it('is what docs/api.md shows: run `npm run docs:api` after changing a route or a DTO', () => {
+    const written = readFileSync(join(findWorkspaceRoot(), API_DOCUMENT_PATH), 'utf8');
+
+    expect(written).toBe(renderApiReference(document as unknown as OpenAPIObject));
   });
 
   it('serves Swagger UI at /docs', async () => {
