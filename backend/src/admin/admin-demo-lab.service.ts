@@ -30,6 +30,12 @@ export class AdminDemoLabService {
       targetId: user.id,
       details: { model: request.model ?? null, requestId: context.requestId },
     });
-    return toChatResponse(await this.chats.complete({ id: user.id, role: user.role }, chatInputFrom(request), context));
+    const input = chatInputFrom(request);
+    const options = {
+      ...(request.thinking === undefined ? {} : { thinking: { type: request.thinking } }),
+      ...(request.jsonMode === true ? { response_format: { type: 'json_object' } } : {}),
+      ...(request.tools === undefined ? {} : { tools: request.tools }),
+    };
+    return toChatResponse(await this.chats.complete({ id: user.id, role: user.role }, { ...input, options }, context));
   }
 }

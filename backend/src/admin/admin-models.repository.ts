@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PriceRow } from '#src/ai/models.repository.js';
+import { type PriceRow, toPrice } from '#src/ai/models.repository.js';
 import type { AdminModel, AuditItem } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
 
@@ -8,28 +8,41 @@ interface ModelRow extends PriceRow {
   updated_by: string | null;
 }
 
-const toAdminModel = (row: ModelRow): AdminModel => ({
-  model: row.model,
-  provider: row.provider,
-  displayName: row.display_name,
-  enabled: row.enabled,
-  requestCredits: Number(row.request_credits),
-  inputCreditsPer1k: Number(row.input_credits_per_1k),
-  outputCreditsPer1k: Number(row.output_credits_per_1k),
-  maxOutputTokens: row.max_output_tokens,
-  contextTokens: row.context_tokens,
-  updatedAt: row.updated_at.toISOString(),
-  updatedBy: row.updated_by,
-});
+const toRate = (tenThousandths: number): number => tenThousandths / 10_000;
+
+/** A row as admins see it; `peakNow` says which rates are in force. */
+const toAdminModel = (row: ModelRow, peakNow: boolean): AdminModel => {
+  const price = toPrice(row);
+  return {
+    model: price.model,
+    provider: price.provider,
+    displayName: price.displayName,
+    enabled: row.enabled,
+    upstreamModel: price.upstreamModel,
+    requestFields: price.requestFields,
+    requestCredits: price.requestCredits,
+    inputCreditsPer1k: toRate(price.inputPer1kE4),
+    cachedInputCreditsPer1k: toRate(price.cachedInputPer1kE4),
+    outputCreditsPer1k: toRate(price.outputPer1kE4),
+    offPeakPercent: price.offPeakPercent,
+    peakNow,
+    defaultOutputTokens: price.defaultOutputTokens,
+    maxOutputTokens: price.maxOutputTokens,
+    contextTokens: price.contextTokens,
+    readsImages: price.readsImages,
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+  };
+};
 
 /** The whole price table, and the audit trail of admin changes. */
 @Injectable()
 export class AdminModelsRepository {
   constructor(private readonly db: Database) {}
 
-  async list(): Promise<AdminModel[]> {
+  async list(peakNow: boolean): Promise<AdminModel[]> {
     const rows = await this.db.rows<ModelRow>('SELECT * FROM model_prices ORDER BY provider, model');
-    return rows.map(toAdminModel);
+    return rows.map((row) => toAdminModel(row, peakNow));
   }
 
   /**
@@ -42,25 +55,34 @@ export class AdminModelsRepository {
     enabled: boolean;
     requestCredits: number;
     inputCreditsPer1k: number;
+    cachedInputCreditsPer1k: number;
     outputCreditsPer1k: number;
+    offPeakPercent: number;
+    defaultOutputTokens: number | null;
     reason: string | null;
+    peakNow: boolean;
   }): Promise<AdminModel> {
     const row = await this.db.first<ModelRow>(
-      `SELECT * FROM admin_set_model_price(p_actor_token => $1::text, p_model => $2::text, p_enabled => $3::boolean,
-                                           p_request_credits => $4::bigint, p_input_per_1k => $5::numeric,
-                                           p_output_per_1k => $6::numeric, p_reason => $7::text)`,
+      `SELECT * FROM admin_set_model_price(
+                p_actor_token => $1::text, p_model => $2::text, p_enabled => $3::boolean,
+                p_request_credits => $4::bigint, p_input_per_1k => $5::numeric, p_cached_input_per_1k => $6::numeric,
+                p_output_per_1k => $7::numeric, p_off_peak_percent => $8::integer,
+                p_default_output_tokens => $9::integer, p_reason => $10::text)`,
       [
         change.adminToken,
         change.model,
         change.enabled,
         change.requestCredits,
         String(change.inputCreditsPer1k),
+        String(change.cachedInputCreditsPer1k),
         String(change.outputCreditsPer1k),
+        change.offPeakPercent,
+        change.defaultOutputTokens,
         change.reason,
       ],
     );
     if (!row) throw new Error('admin_set_model_price answered no row');
-    return toAdminModel(row);
+    return toAdminModel(row, change.peakNow);
   }
 
   async audit(filter: { targetType?: string; targetId?: string; beforeId?: string; limit: number }) {

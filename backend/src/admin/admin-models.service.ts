@@ -1,28 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
+import { PeakHoursCache } from '#src/pricing/peak-hours.cache.js';
 import type { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
 import { AppError } from '#src/common/app-error.js';
 import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
-import { type AdminModel, type AuditItem, ErrorCode, type ListResponse } from '#src/contract/index.js';
+import {
+  type AdminModel,
+  type AuditItem,
+  ErrorCode,
+  type ListResponse,
+  MODEL_ID_PATTERN,
+} from '#src/contract/index.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
-
-const modelId = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 @Injectable()
 export class AdminModelsService {
   constructor(
     private readonly models: AdminModelsRepository,
     private readonly prices: ModelPriceCache,
+    private readonly peakHours: PeakHoursCache,
   ) {}
 
-  list(): Promise<AdminModel[]> {
-    return this.models.list();
+  async list(): Promise<AdminModel[]> {
+    return this.models.list(await this.peakHours.isPeak());
   }
 
   /** `adminToken`: the acting admin's access token, which the SQL function verifies itself. */
   async setPrice(adminToken: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
-    if (!modelId.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
+    if (!MODEL_ID_PATTERN.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
     try {
       const saved = await this.models.setPrice({
         adminToken,
@@ -30,8 +36,13 @@ export class AdminModelsService {
         enabled: price.enabled,
         requestCredits: price.requestCredits,
         inputCreditsPer1k: price.inputCreditsPer1k,
+        // Left out: the defaults SPEC §5 names (cache hits at the input rate, no off-peak discount).
+        cachedInputCreditsPer1k: price.cachedInputCreditsPer1k ?? price.inputCreditsPer1k,
         outputCreditsPer1k: price.outputCreditsPer1k,
+        offPeakPercent: price.offPeakPercent ?? 100,
+        defaultOutputTokens: price.defaultOutputTokens ?? null,
         reason: price.reason ?? null,
+        peakNow: await this.peakHours.isPeak(),
       });
       this.prices.forget();
       return saved;
@@ -40,7 +51,7 @@ export class AdminModelsService {
         case SqlState.CheckViolation:
           throw new AppError(
             ErrorCode.ValidationFailed,
-            'A model must cost something: set at least one non-zero price.',
+            'A model must cost something (at least one non-zero price), and its default output at most its maximum.',
           );
         case SqlState.InsufficientPrivilege:
           throw new AppError(ErrorCode.Forbidden, 'Only an admin can change prices.');

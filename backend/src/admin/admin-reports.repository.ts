@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { FAILURE_KINDS, type FailureKind, type StatsFigures } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
 
-type FiguresRow = Record<'requests' | 'successes' | 'credits_charged' | 'prompt_tokens' | 'completion_tokens', string> &
+type FiguresRow = Record<
+  | 'requests'
+  | 'successes'
+  | 'credits_charged'
+  | 'prompt_tokens'
+  | 'completion_tokens'
+  | 'cache_hit_tokens'
+  | 'cache_miss_tokens'
+  | 'reasoning_tokens',
+  string
+> &
   Record<FailureKind, string>;
 
 // Composed from the constant list of failure kinds at load time, never from input.
@@ -11,7 +21,10 @@ const figures = `count(l.id) AS requests,
   ${FAILURE_KINDS.map((kind) => `count(l.id) FILTER (WHERE l.status = '${kind}') AS ${kind}`).join(',\n  ')},
   coalesce(sum(l.credits_charged), 0) AS credits_charged,
   coalesce(sum(l.prompt_tokens), 0) AS prompt_tokens,
-  coalesce(sum(l.completion_tokens), 0) AS completion_tokens`;
+  coalesce(sum(l.completion_tokens), 0) AS completion_tokens,
+  coalesce(sum(l.cache_hit_tokens), 0) AS cache_hit_tokens,
+  coalesce(sum(l.cache_miss_tokens), 0) AS cache_miss_tokens,
+  coalesce(sum(l.reasoning_tokens), 0) AS reasoning_tokens`;
 
 export const toFigures = (row: FiguresRow | undefined): StatsFigures => ({
   requests: Number(row?.requests ?? 0),
@@ -23,6 +36,9 @@ export const toFigures = (row: FiguresRow | undefined): StatsFigures => ({
   creditsCharged: Number(row?.credits_charged ?? 0),
   promptTokens: Number(row?.prompt_tokens ?? 0),
   completionTokens: Number(row?.completion_tokens ?? 0),
+  cacheHitTokens: Number(row?.cache_hit_tokens ?? 0),
+  cacheMissTokens: Number(row?.cache_miss_tokens ?? 0),
+  reasoningTokens: Number(row?.reasoning_tokens ?? 0),
 });
 
 /** Aggregates over usage_logs for the admin dashboard; days are UTC days. */

@@ -30,6 +30,10 @@ const exportColumns = [
   'creditsCharged',
   'promptTokens',
   'completionTokens',
+  'cacheHitTokens',
+  'cacheMissTokens',
+  'reasoningTokens',
+  'peak',
   'latencyMs',
 ] as const;
 
@@ -77,6 +81,8 @@ export class AdminReportsService {
       // characters also covers the full-width forms Apple Numbers reads as = + - @.
       escape_formulas: true,
       quoted_match: formulaStart,
+      // `peak`: true or false, and empty for rows from before prices depended on the hour.
+      cast: { boolean: (value) => String(value) },
     });
     csv.pipe(out);
     let after: { createdAt: string; id: string } | undefined;

@@ -4,6 +4,8 @@ import { AdminDemoLabService } from '#src/admin/admin-demo-lab.service.js';
 import { AdminModelsController } from '#src/admin/admin-models.controller.js';
 import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
 import { AdminModelsService } from '#src/admin/admin-models.service.js';
+import { AdminPricingController } from '#src/admin/admin-pricing.controller.js';
+import { AdminPricingService } from '#src/admin/admin-pricing.service.js';
 import { AdminReportsController } from '#src/admin/admin-reports.controller.js';
 import { AdminReportsRepository } from '#src/admin/admin-reports.repository.js';
 import { AdminReportsService } from '#src/admin/admin-reports.service.js';
@@ -13,15 +15,22 @@ import { AdminUsersService } from '#src/admin/admin-users.service.js';
 import { AiModule } from '#src/ai/ai.module.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
 import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
+import { PricingModule } from '#src/pricing/pricing.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
 
 /**
  * Admin APIs (role `admin`, checked by the route guard and again inside the SQL functions that
- * change anything): users, recharge, usage and its CSV export, stats, prices, the audit trail, and the console's demo lab.
+ * change anything): users, recharge, usage and its CSV export, stats, prices and peak hours, the audit trail, and the console's demo lab.
  */
 @Module({
-  imports: [AiModule, CreditsModule, IdempotencyModule, UsageModule],
-  controllers: [AdminUsersController, AdminReportsController, AdminModelsController, AdminDemoLabController],
+  imports: [AiModule, CreditsModule, IdempotencyModule, PricingModule, UsageModule],
+  controllers: [
+    AdminUsersController,
+    AdminReportsController,
+    AdminModelsController,
+    AdminPricingController,
+    AdminDemoLabController,
+  ],
   providers: [
     AdminUsersService,
     AdminUsersRepository,
@@ -29,6 +38,7 @@ import { UsageModule } from '#src/usage/usage.module.js';
     AdminReportsRepository,
     AdminModelsRepository,
     AdminModelsService,
+    AdminPricingService,
     AdminDemoLabService,
   ],
 })

@@ -11,13 +11,14 @@ import { DemoProvider } from '#src/ai/providers/demo.provider.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
 import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
+import { PricingModule } from '#src/pricing/pricing.module.js';
 
 /**
  * `POST /api/ai/chat`, `GET /api/ai/models`, and the OpenAI-compatible `/v1/chat/completions` and
  * `/v1/models`; answered by DeepSeek, or by the demo provider without a key.
  */
 @Module({
-  imports: [CreditsModule, IdempotencyModule],
+  imports: [CreditsModule, IdempotencyModule, PricingModule],
   controllers: [ChatController, OpenAiController],
   providers: [
     ChatService,

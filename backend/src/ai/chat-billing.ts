@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type Failure, failureMessage } from '#src/ai/chat-failures.js';
-import type { ChatInput, ChatOutcome } from '#src/ai/chat-outcome.js';
-import type { TokenUsage } from '#src/ai/providers/ai-provider.js';
+import { type ChatInput, type ChatOutcome, textOf } from '#src/ai/chat-outcome.js';
+import type { AssistantMessage, FinishReason, ReportedUsage, TokenUsage } from '#src/ai/providers/ai-provider.js';
 import { AppError } from '#src/common/app-error.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { ErrorCode } from '#src/contract/index.js';
 import { CreditsRepository, type Settlement } from '#src/credits/credits.repository.js';
-import { creditsFor, type ModelPrice, promptTokenBound } from '#src/credits/pricing.js';
+import { creditsFor, type ModelPrice } from '#src/credits/pricing.js';
 import type { SqlExecutor } from '#src/database/database.service.js';
 import { isTransientDatabaseError } from '#src/database/sql-state.js';
 import { IdempotencyRepository, type IdempotencySlot } from '#src/idempotency/idempotency.repository.js';
@@ -28,6 +28,12 @@ export interface Attempt {
   user: AuthenticatedUser;
   input: ChatInput;
   price: ModelPrice;
+  /** Whether the peak rates were in force when the attempt was priced; hold and charge both use them. */
+  peak: boolean;
+  /** 100 at peak, the model's off-peak percentage otherwise. */
+  ratePercent: number;
+  /** The prompt's token bound (`promptTokenBound`), also the safe-side count when no usage comes back. */
+  promptBound: number;
   maxTokens: number;
   hold: number;
   context: ChatContext;
@@ -42,10 +48,11 @@ export interface Reserved extends Attempt {
 
 /** What to charge for: an answer, or the part of one that reached the client. */
 export interface Answer {
-  content: string;
-  finishReason: 'stop' | 'length';
+  message: AssistantMessage;
+  finishReason: FinishReason;
   /** The provider's count; without one (or a nonsensical one), a safe-side estimate is charged. */
-  usage: TokenUsage | undefined;
+  usage: ReportedUsage | undefined;
+  logprobs?: unknown;
 }
 
 export interface SettleOptions {
@@ -133,19 +140,25 @@ export class ChatBilling implements OnModuleDestroy {
    */
   async settle(reserved: Reserved, answer: Answer, options: SettleOptions): Promise<ChatOutcome> {
     const { price } = reserved;
-    const usage = answer.usage ?? this.estimateUsage(reserved, answer.content);
+    const usage = answer.usage?.usage ?? this.estimateUsage(reserved, answer.message);
     const status = options.failure?.status ?? UsageStatus.Success;
     const entry = this.usageEntry(reserved, status, options.failure?.code ?? null, {
       latencyMs: options.latencyMs,
       ...usage,
     });
-    const charge = creditsFor(price, usage.promptTokens, usage.completionTokens);
+    const charge = creditsFor(
+      price,
+      { cacheHit: usage.cacheHitTokens, cacheMiss: usage.cacheMissTokens, completion: usage.completionTokens },
+      reserved.ratePercent,
+    );
     const outcomeOf = (settlement: Settlement): ChatOutcome => ({
       usageId: settlement.usageId,
       model: price.model,
-      content: answer.content,
+      message: answer.message,
       finishReason: answer.finishReason,
       usage,
+      ...(answer.usage === undefined ? {} : { upstreamUsage: answer.usage.raw }),
+      ...(answer.logprobs === undefined ? {} : { logprobs: answer.logprobs }),
       creditsCharged: settlement.charged,
       balance: settlement.available,
     });
@@ -283,11 +296,22 @@ export class ChatBilling implements OnModuleDestroy {
     });
   }
 
-  /** Without usable reported usage, count on the safe side: the prompt's bound and one token per byte. */
-  private estimateUsage(attempt: Attempt, content: string): TokenUsage {
+  /**
+   * Without usable reported usage, count on the safe side: the prompt's bound, all of it a cache miss,
+   * and one token per byte of everything that was output (content, reasoning, tool calls).
+   */
+  private estimateUsage(attempt: Attempt, message: AssistantMessage): TokenUsage {
+    const reasoningTokens = Buffer.byteLength(message.reasoningContent ?? '', 'utf8');
+    const output =
+      Buffer.byteLength(message.content, 'utf8') +
+      reasoningTokens +
+      (message.toolCalls === undefined ? 0 : Buffer.byteLength(JSON.stringify(message.toolCalls), 'utf8'));
     return {
-      promptTokens: promptTokenBound(attempt.input.messages),
-      completionTokens: Buffer.byteLength(content, 'utf8'),
+      promptTokens: attempt.promptBound,
+      completionTokens: output,
+      cacheHitTokens: 0,
+      cacheMissTokens: attempt.promptBound,
+      reasoningTokens,
     };
   }
 
@@ -298,7 +322,7 @@ export class ChatBilling implements OnModuleDestroy {
     measured: Partial<TokenUsage> & { latencyMs?: number } = {},
   ): UsageEntry {
     const { messages } = attempt.input;
-    const prompt = messages.findLast((message) => message.role === 'user')?.content ?? '';
+    const prompt = textOf(messages.findLast((message) => message.role === 'user')?.content);
     return {
       userId: attempt.user.id,
       apiKeyId: attempt.user.apiKeyId ?? null,
@@ -309,8 +333,12 @@ export class ChatBilling implements OnModuleDestroy {
       errorCode,
       promptTokens: measured.promptTokens ?? 0,
       completionTokens: measured.completionTokens ?? 0,
+      cacheHitTokens: measured.cacheHitTokens ?? 0,
+      cacheMissTokens: measured.cacheMissTokens ?? 0,
+      reasoningTokens: measured.reasoningTokens ?? 0,
+      peak: attempt.peak,
       latencyMs: measured.latencyMs ?? 0,
-      promptChars: messages.reduce((total, message) => total + message.content.length, 0),
+      promptChars: messages.reduce((total, message) => total + textOf(message.content).length, 0),
       promptPreview: prompt,
     };
   }

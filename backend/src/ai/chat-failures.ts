@@ -28,6 +28,12 @@ export function failureOf(result: CallFailure, timedOut?: string): Failure {
             code: ErrorCode.AiProviderError,
             cause: 'The client closed the connection; the call was abandoned',
           };
+    case 'stalled':
+      return {
+        status: UsageStatus.Timeout,
+        code: ErrorCode.AiProviderTimeout,
+        cause: `The AI provider ${timedOut ?? 'went silent'}`,
+      };
     case 'empty':
       return {
         status: UsageStatus.EmptyResponse,
@@ -41,6 +47,15 @@ export function failureOf(result: CallFailure, timedOut?: string): Failure {
         cause: `The AI provider stopped with "${result.finishReason}"`,
       };
     case 'upstream_error':
+      if (result.status === 400 || result.status === 422) {
+        // The upstream refused the request itself (JSON mode without the word "json", a tool turn
+        // without its reasoning): the client's to fix, so a 400 with the upstream's own words.
+        return {
+          status: UsageStatus.ProviderError,
+          code: ErrorCode.ValidationFailed,
+          cause: `The AI provider refused the request (HTTP ${result.status}${result.message === undefined ? '' : `: ${result.message}`})`,
+        };
+      }
       return {
         status: UsageStatus.ProviderError,
         code: ErrorCode.AiProviderError,

@@ -1,24 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallDeadline, IdleDeadline } from '#src/ai/call-deadline.js';
+import { CallDeadline } from '#src/ai/call-deadline.js';
 import { type Attempt, ChatBilling, type ChatContext } from '#src/ai/chat-billing.js';
 import { failureMessage, failureOf } from '#src/ai/chat-failures.js';
-import type { ChatInput, ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
+import { type ChatInput, type ChatOutcome, imageCount, type StreamSink } from '#src/ai/chat-outcome.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
-import { AI_PROVIDER, type AiProvider, type CompletionResult } from '#src/ai/providers/ai-provider.js';
-import { StreamCollector, streamFailureOf } from '#src/ai/stream-collector.js';
+import { promptTokenBound } from '#src/ai/prompt-bound.js';
+import {
+  AI_PROVIDER,
+  type AiProvider,
+  type CompletionRequest,
+  type CompletionResult,
+} from '#src/ai/providers/ai-provider.js';
+import { deliveredAnything, StreamCollector, streamFailureOf } from '#src/ai/stream-collector.js';
 import { AppError } from '#src/common/app-error.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { ErrorCode, type ModelView } from '#src/contract/index.js';
-import { creditsFor, type ModelPrice, promptTokenBound } from '#src/credits/pricing.js';
+import { holdFor, type ModelPrice } from '#src/credits/pricing.js';
 import { type IdempotentRequest, IdempotencyService } from '#src/idempotency/idempotency.service.js';
+import { PeakHoursCache } from '#src/pricing/peak-hours.cache.js';
 
 export type { ChatContext } from '#src/ai/chat-billing.js';
 
 const IDEMPOTENCY_SCOPES = { chat: 'POST /api/ai/chat', openai: 'POST /v1/chat/completions' } as const;
-/** DeepSeek's own default when max_tokens is omitted; always sent explicitly, so the hold is bounded. */
-const DEFAULT_MAX_TOKENS = 4096;
 
 const toRate = (tenThousandths: number): number => tenThousandths / 10_000;
 const revive = (storedAnswer: string): ChatOutcome => JSON.parse(storedAnswer) as ChatOutcome;
@@ -34,21 +39,28 @@ export class ChatService {
     private readonly config: AppConfigService,
     private readonly models: ModelsRepository,
     private readonly prices: ModelPriceCache,
+    private readonly peakHours: PeakHoursCache,
     private readonly billing: ChatBilling,
     private readonly idempotency: IdempotencyService,
     @Inject(AI_PROVIDER) private readonly provider: AiProvider,
   ) {}
 
   async listModels(): Promise<ModelView[]> {
+    const peakNow = await this.peakHours.isPeak();
     return (await this.models.listUsable(this.servedProviders())).map((price) => ({
       model: price.model,
       displayName: price.displayName,
       provider: price.provider,
       requestCredits: price.requestCredits,
       inputCreditsPer1k: toRate(price.inputPer1kE4),
+      cachedInputCreditsPer1k: toRate(price.cachedInputPer1kE4),
       outputCreditsPer1k: toRate(price.outputPer1kE4),
+      offPeakPercent: price.offPeakPercent,
+      peakNow,
+      defaultOutputTokens: price.defaultOutputTokens,
       maxOutputTokens: price.maxOutputTokens,
       contextTokens: price.contextTokens,
+      readsImages: price.readsImages,
       updatedAt: price.updatedAt.toISOString(),
     }));
   }
@@ -74,10 +86,22 @@ export class ChatService {
         }
         const latencyMs = Math.round(performance.now() - started);
         if (result.outcome !== 'ok') {
-          const timedOut = deadline.timedOut ? this.deadlineMessage() : undefined;
-          throw await this.billing.release(reserved, failureOf(result, timedOut), latencyMs);
+          throw await this.billing.release(
+            reserved,
+            failureOf(result, this.timeoutMessage(result, deadline)),
+            latencyMs,
+          );
         }
-        return this.billing.settle(reserved, result, { latencyMs, slot, delivered: false });
+        return this.billing.settle(
+          reserved,
+          {
+            message: result.message,
+            finishReason: result.finishReason,
+            usage: result.usage,
+            logprobs: result.logprobs,
+          },
+          { latencyMs, slot, delivered: false },
+        );
       },
       revive,
     );
@@ -99,48 +123,47 @@ export class ChatService {
         this.idempotentRequest(attempt, true),
         async (slot) => {
           const reserved = await this.billing.reserve(attempt);
-          const idle = new IdleDeadline(this.config.streamIdleTimeoutMs);
-          const deadline = new CallDeadline(this.config.aiTimeoutMs, idle.signal, context.clientGone);
+          const deadline = new CallDeadline(this.config.aiTimeoutMs, context.clientGone);
           const started = performance.now();
           let ending;
           try {
-            ending = await collector.consume(
-              this.provider.stream(this.providerRequest(attempt, deadline.signal)),
-              () => {
-                idle.restart();
-              },
-            );
+            ending = await collector.consume(this.provider.stream(this.providerRequest(attempt, deadline.signal)));
           } catch (error) {
             // Not a transport failure: a fault of ours. Nothing is charged for it.
             await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), 0);
             throw error;
           } finally {
-            idle.stop();
             deadline.end();
           }
           const latencyMs = Math.round(performance.now() - started);
-          const timedOut = deadline.timedOut
-            ? this.deadlineMessage()
-            : idle.signal.aborted
-              ? `sent nothing for ${this.config.streamIdleTimeoutMs} ms`
-              : undefined;
-
           const reason = streamFailureOf(ending);
-          const content = ending.delivered;
+          const { delivered } = ending;
           if (reason === undefined) {
-            const finishReason = ending.finishReason === 'length' ? 'length' : 'stop';
             return this.billing.settle(
               reserved,
-              { content, finishReason, usage: ending.usage },
+              {
+                message: delivered,
+                finishReason:
+                  ending.finishReason === 'length'
+                    ? 'length'
+                    : ending.finishReason === 'tool_calls'
+                      ? 'tool_calls'
+                      : 'stop',
+                usage: ending.usage,
+              },
               { latencyMs, slot, delivered: true },
             );
           }
-          const failure = failureOf(reason, timedOut);
-          if (content.trim() === '') throw await this.billing.release(reserved, failure, latencyMs);
+          const failure = failureOf(reason, this.timeoutMessage(reason, deadline));
+          // An empty answer costs nothing even when its thinking was streamed (SPEC §5); a stream
+          // that broke with nothing delivered costs nothing either.
+          if (reason.outcome === 'empty' || !deliveredAnything(delivered)) {
+            throw await this.billing.release(reserved, failure, latencyMs);
+          }
           // Part of the answer reached the client before the stream broke: that part is charged.
           const partial = await this.billing.settle(
             reserved,
-            { content, finishReason: 'length', usage: ending.usage },
+            { message: delivered, finishReason: 'length', usage: ending.usage },
             { latencyMs, slot, delivered: true, failure },
           );
           sink.fail(failure.code, failureMessage(failure, partial.creditsCharged));
@@ -160,22 +183,42 @@ export class ChatService {
     if (!collector.hasOpened) {
       // A replay: the stored answer, sent as one delta.
       sink.open(outcome.model);
-      sink.delta(outcome.content);
+      sink.delta({
+        ...(outcome.message.reasoningContent === undefined
+          ? {}
+          : { reasoningContent: outcome.message.reasoningContent }),
+        content: outcome.message.content,
+        ...(outcome.message.toolCalls === undefined
+          ? {}
+          : { toolCalls: outcome.message.toolCalls.map((call, index) => ({ index, ...call })) }),
+      });
     }
     sink.finish(outcome);
   }
 
-  /** Validation that needs the model, and the worst-case price. */
+  /** Validation that needs the model, and the worst-case price at the rates in force now. */
   private async prepare(user: AuthenticatedUser, input: ChatInput, context: ChatContext): Promise<Attempt> {
     this.idempotency.parseKey(context.idempotencyKey);
     const price = await this.usableModel(input.model ?? this.config.aiDefaultModel);
     const maxTokens = this.maxTokensFor(price, input.maxTokens);
+    if (!price.readsImages && imageCount(input.messages) > 0) {
+      throw invalid(
+        'messages',
+        `${price.model} does not read images; send text only, or use a model that reads images`,
+      );
+    }
+    const peak = await this.peakHours.isPeak();
+    const ratePercent = peak ? 100 : price.offPeakPercent;
+    const promptBound = promptTokenBound(input);
     return {
       user,
       input,
       price,
+      peak,
+      ratePercent,
+      promptBound,
       maxTokens,
-      hold: creditsFor(price, promptTokenBound(input.messages), maxTokens),
+      hold: holdFor(price, promptBound, maxTokens, ratePercent),
       context,
     };
   }
@@ -188,22 +231,25 @@ export class ChatService {
       slot: { userId: user.id, scope: IDEMPOTENCY_SCOPES[input.endpoint], key },
       fingerprint: this.idempotency.fingerprint({
         messages: input.messages,
+        options: input.options,
         model: price.model,
         maxTokens,
-        sampling: input.sampling ?? null,
         streamed,
       }),
       leaseMs: this.config.holdTtlMs,
     };
   }
 
-  private providerRequest(attempt: Attempt, signal: AbortSignal) {
+  /**
+   * The upstream request: the messages and the client's other fields as sent, then the model's fixed
+   * fields over them (an alias fixes `thinking`), for the model's upstream name.
+   */
+  private providerRequest(attempt: Attempt, signal: AbortSignal): CompletionRequest {
     const { input, price, maxTokens } = attempt;
     return {
-      model: price.model,
-      messages: input.messages,
+      model: price.upstreamModel,
+      body: { messages: input.messages, ...input.options, ...price.requestFields },
       maxTokens,
-      ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
       signal,
     };
   }
@@ -219,20 +265,24 @@ export class ChatService {
     return this.config.isDemoMode ? ['deepseek', 'demo'] : ['deepseek'];
   }
 
+  /** The client's output budget, or the model's default; never above the model's maximum. */
   private maxTokensFor(price: ModelPrice, requested: number | undefined): number {
-    if (requested === undefined) return Math.min(DEFAULT_MAX_TOKENS, price.maxOutputTokens);
+    if (requested === undefined) return Math.min(price.defaultOutputTokens, price.maxOutputTokens);
     if (requested > price.maxOutputTokens) {
-      throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [
-        {
-          field: 'maxTokens',
-          messages: [`maxTokens must not be greater than ${price.maxOutputTokens} for ${price.model}`],
-        },
-      ]);
+      throw invalid('maxTokens', `maxTokens must not be greater than ${price.maxOutputTokens} for ${price.model}`);
     }
     return requested;
   }
 
-  private deadlineMessage(): string {
-    return `did not answer within ${this.config.aiTimeoutMs} ms`;
+  /** Which limit ended a call that timed out: the whole-call deadline, or the upstream's silence. */
+  private timeoutMessage(result: CompletionResult, deadline: CallDeadline): string | undefined {
+    if (deadline.timedOut) return `did not answer within ${this.config.aiTimeoutMs} ms`;
+    if (result.outcome === 'stalled') return `sent nothing for ${this.config.streamIdleTimeoutMs} ms`;
+    return undefined;
   }
+}
+
+/** A 400 VALIDATION_FAILED about one field, for rules that need the model to check. */
+function invalid(field: string, message: string): AppError {
+  return new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [{ field, messages: [message] }]);
 }

@@ -1,31 +1,38 @@
+import type { CallFailure } from '#src/ai/chat-failures.js';
 import type { StreamSink } from '#src/ai/chat-outcome.js';
-import { type CallFailure } from '#src/ai/chat-failures.js';
 import {
+  type AssistantMessage,
+  hasAnswer,
+  isAnswerFinish,
+  type ReportedUsage,
   type StreamEvent,
   StreamFailure,
-  type TokenUsage,
+  type ToolCall,
   type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 
 /** What a consumed stream came to. */
 export interface StreamEnding {
-  /** The content that went to the client, in full. */
-  delivered: string;
+  /** Everything that went to the client, assembled: content, reasoning, tool calls. */
+  delivered: AssistantMessage;
   finishReason: string | undefined;
-  usage: TokenUsage | undefined;
+  usage: ReportedUsage | undefined;
   /** Set when the stream broke in transport (the upstream failed, a deadline fired, the client left). */
   failure: TransportFailure | undefined;
 }
 
 /**
- * Reads a provider's stream to its end: sends each piece of content to the client as it arrives
- * (opening the response with the first), and keeps what was delivered, how it finished and the
- * usage — everything the bill needs afterwards.
+ * Reads a provider's stream to its end: sends each piece of output to the client as it arrives
+ * (opening the response with the first), and assembles what was delivered — content, reasoning and
+ * tool calls (their pieces joined by index) — with how it finished and the usage: everything the
+ * bill needs afterwards.
  */
 export class StreamCollector {
-  private delivered = '';
+  private content = '';
+  private reasoning = '';
+  private readonly toolCalls = new Map<number, ToolCall>();
   private finishReason: string | undefined;
-  private usage: TokenUsage | undefined;
+  private usage: ReportedUsage | undefined;
   private failure: TransportFailure | undefined;
   private opened = false;
 
@@ -34,28 +41,29 @@ export class StreamCollector {
     private readonly model: string,
   ) {}
 
-  /** True once the first content went out: from then on, failures are told in the stream. */
+  /** True once the first output went out: from then on, failures are told in the stream. */
   get hasOpened(): boolean {
     return this.opened;
   }
 
-  /** Consumes `events`; `onEvent` runs for each (an idle timer's restart). Throws only non-transport errors. */
-  async consume(events: AsyncIterable<StreamEvent>, onEvent: () => void): Promise<StreamEnding> {
+  /** Consumes `events`. Throws only what is not a transport failure (a fault of ours). */
+  async consume(events: AsyncIterable<StreamEvent>): Promise<StreamEnding> {
     try {
       for await (const event of events) {
-        onEvent();
         switch (event.type) {
-          case 'delta':
+          case 'delta': {
+            const { type, ...delta } = event;
             if (!this.opened) this.sink.open(this.model);
             this.opened = true;
-            this.sink.delta(event.content);
-            this.delivered += event.content;
+            this.sink.delta(delta);
+            this.collect(event);
             break;
+          }
           case 'finish':
             this.finishReason = event.finishReason;
             break;
           case 'usage':
-            this.usage = event.usage;
+            this.usage = { usage: event.usage, raw: event.raw };
             break;
         }
       }
@@ -64,10 +72,35 @@ export class StreamCollector {
       this.failure = error.result;
     }
     return {
-      delivered: this.delivered,
+      delivered: this.delivered(),
       finishReason: this.finishReason,
       usage: this.usage,
       failure: this.failure,
+    };
+  }
+
+  private collect(delta: Extract<StreamEvent, { type: 'delta' }>): void {
+    this.content += delta.content ?? '';
+    this.reasoning += delta.reasoningContent ?? '';
+    for (const piece of delta.toolCalls ?? []) {
+      const call = this.toolCalls.get(piece.index) ?? {
+        id: '',
+        type: 'function' as const,
+        function: { name: '', arguments: '' },
+      };
+      if (piece.id !== undefined) call.id = piece.id;
+      if (piece.function?.name !== undefined) call.function.name += piece.function.name;
+      call.function.arguments += piece.function?.arguments ?? '';
+      this.toolCalls.set(piece.index, call);
+    }
+  }
+
+  private delivered(): AssistantMessage {
+    const toolCalls = [...this.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+    return {
+      content: this.content,
+      ...(this.reasoning === '' ? {} : { reasoningContent: this.reasoning }),
+      ...(toolCalls.length === 0 ? {} : { toolCalls }),
     };
   }
 }
@@ -80,6 +113,15 @@ export function streamFailureOf(ending: StreamEnding): CallFailure | undefined {
   if (ending.failure !== undefined) return ending.failure;
   const { finishReason } = ending;
   if (finishReason === undefined) return { outcome: 'upstream_error', status: undefined };
-  if (finishReason !== 'stop' && finishReason !== 'length') return { outcome: 'bad_finish', finishReason };
-  return ending.delivered.trim() === '' ? { outcome: 'empty' } : undefined;
+  if (!isAnswerFinish(finishReason)) return { outcome: 'bad_finish', finishReason };
+  return hasAnswer(ending.delivered) ? undefined : { outcome: 'empty' };
+}
+
+/** True when any output reached the client: content, reasoning or a tool call. */
+export function deliveredAnything(message: AssistantMessage): boolean {
+  return (
+    message.content.trim() !== '' ||
+    (message.reasoningContent ?? '').trim() !== '' ||
+    (message.toolCalls?.length ?? 0) > 0
+  );
 }

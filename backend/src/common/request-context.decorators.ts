@@ -19,3 +19,12 @@ export const ClientGone = createParamDecorator((_data: unknown, context: Executi
   });
   return controller.signal;
 });
+
+/**
+ * The JSON body exactly as the client sent it (parsed, not validated or transformed), for fields
+ * forwarded upstream as sent. Use it beside a validated `@Body()` DTO, which is what checks it.
+ */
+export const RawBody = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Record<string, unknown> =>
+    (context.switchToHttp().getRequest<Request>().body ?? {}) as Record<string, unknown>,
+);

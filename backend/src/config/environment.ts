@@ -16,6 +16,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { MODEL_ID_PATTERN } from '#src/contract/ai.js';
 import { IsTrustProxy } from '#src/config/trust-proxy.js';
 
 export const NodeEnv = ['development', 'production', 'test'] as const;
@@ -98,21 +99,28 @@ export class Environment {
   DEEPSEEK_BASE_URL = 'https://api.deepseek.com';
 
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'AI_DEFAULT_MODEL must be a model id such as deepseek-chat' })
-  AI_DEFAULT_MODEL = 'deepseek-chat';
+  @Matches(MODEL_ID_PATTERN, { message: 'AI_DEFAULT_MODEL must be a model id such as deepseek-flash' })
+  AI_DEFAULT_MODEL = 'deepseek-flash';
 
+  /**
+   * The cap on one whole request upstream, body included. Thinking models answer slowly and long
+   * (up to 384K output tokens): a thinking answer of a model's default output length must fit.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1000)
-  @Max(600000)
-  AI_TIMEOUT_MS = 30000;
+  @Max(3_600_000)
+  AI_TIMEOUT_MS = 600_000;
 
-  /** Longest pause allowed between two events of a streamed answer (never more than AI_TIMEOUT_MS). */
+  /**
+   * The longest silence between two bytes of an upstream answer, stream or not; DeepSeek's keep-alive
+   * lines count as bytes (never more than AI_TIMEOUT_MS).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
-  @Max(600000)
-  STREAM_IDLE_TIMEOUT_MS = 10000;
+  @Max(3_600_000)
+  STREAM_IDLE_TIMEOUT_MS = 30_000;
 
   /** How often expired holds are released (SPEC §3.6: at least every 15 s). */
   @Type(() => Number)

@@ -1,5 +1,5 @@
 import type { ModelView } from './ai.js';
-import type { CreditsView, LedgerItem } from './records.js';
+import { type CreditsView, type LedgerItem, USAGE_STATUSES, type UsageStatusName } from './records.js';
 import type { Role } from './roles.js';
 
 export interface AdminUserItem {
@@ -40,16 +40,10 @@ export interface RechargeResponse {
   replayed: boolean;
 }
 
-export const FAILURE_KINDS = [
-  'provider_error',
-  'timeout',
-  'empty_response',
-  'client_closed',
-  'insufficient_credits',
-  'concurrent_spend',
-] as const;
+/** Every usage status but success. */
+export type FailureKind = Exclude<UsageStatusName, 'success'>;
 
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+export const FAILURE_KINDS = USAGE_STATUSES.filter((status): status is FailureKind => status !== 'success');
 
 export interface StatsFigures {
   requests: number;
@@ -58,6 +52,10 @@ export interface StatsFigures {
   creditsCharged: number;
   promptTokens: number;
   completionTokens: number;
+  cacheHitTokens: number;
+  cacheMissTokens: number;
+  /** Included in `completionTokens`. */
+  reasoningTokens: number;
 }
 
 export interface StatsResponse {
@@ -72,6 +70,10 @@ export interface StatsResponse {
 /** A row of the price table as admins see it: usable or not, and who set it last. */
 export interface AdminModel extends ModelView {
   enabled: boolean;
+  /** The upstream model this id calls (itself unless an alias). */
+  upstreamModel: string;
+  /** Request fields this model adds upstream, over the client's (e.g. `thinking` for an alias). */
+  requestFields: Readonly<Record<string, unknown>>;
   updatedBy: string | null;
 }
 

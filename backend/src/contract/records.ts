@@ -17,17 +17,20 @@ export interface LedgerItem {
   createdAt: string;
 }
 
-export const USAGE_STATUSES = [
-  'success',
-  'provider_error',
-  'timeout',
-  'empty_response',
-  'client_closed',
-  'insufficient_credits',
-  'concurrent_spend',
-] as const;
+/** How an AI attempt ended: the one list of usage statuses (the database CHECK mirrors it). */
+export const UsageStatus = {
+  Success: 'success',
+  ProviderError: 'provider_error',
+  Timeout: 'timeout',
+  EmptyResponse: 'empty_response',
+  ClientClosed: 'client_closed',
+  InsufficientCredits: 'insufficient_credits',
+  ConcurrentSpend: 'concurrent_spend',
+} as const;
 
-export type UsageStatusName = (typeof USAGE_STATUSES)[number];
+export type UsageStatusName = (typeof UsageStatus)[keyof typeof UsageStatus];
+
+export const USAGE_STATUSES: readonly UsageStatusName[] = Object.values(UsageStatus);
 
 export interface UsageItem {
   id: string;
@@ -37,7 +40,14 @@ export interface UsageItem {
   errorCode: string | null;
   creditsCharged: number;
   promptTokens: number;
+  /** Includes `reasoningTokens`. */
   completionTokens: number;
+  /** Prompt tokens that hit the provider's cache (priced at the cached rate). */
+  cacheHitTokens: number;
+  cacheMissTokens: number;
+  reasoningTokens: number;
+  /** Whether the attempt was priced at the peak rates; null for attempts before prices depended on the hour. */
+  peak: boolean | null;
   latencyMs: number;
   createdAt: string;
 }

@@ -1,3 +1,4 @@
+import type { ChatMessageInput, PeakHours } from './ai.js';
 import type { Role } from './roles.js';
 import type { UsageStatusName } from './records.js';
 
@@ -23,8 +24,10 @@ export interface RefreshRequest {
 }
 
 /** `POST /api/ai/chat`. */
+/** `POST /api/ai/chat`: a `prompt`, or `messages` in OpenAI's shape (exactly one of the two). */
 export interface ChatRequest {
-  prompt: string;
+  prompt?: string;
+  messages?: ChatMessageInput[];
   model?: string;
   maxTokens?: number;
 }
@@ -32,6 +35,15 @@ export interface ChatRequest {
 /** `POST /api/admin/demo-lab/chat`: a chat billed to `userId` (which may be the admin's own id). */
 export interface DemoLabChatRequest extends ChatRequest {
   userId: string;
+  /** DeepSeek's thinking switch; left out, the model's default (on). */
+  thinking?: 'enabled' | 'disabled';
+  /** Ask for JSON (DeepSeek's JSON mode; the prompt must mention JSON). */
+  jsonMode?: boolean;
+  /** Function tools the model may call, in OpenAI's shape. */
+  tools?: {
+    type: 'function';
+    function: { name: string; description?: string; parameters?: Record<string, unknown> };
+  }[];
 }
 
 /** `limit` 1–100; `cursor` is the previous page's `nextCursor`. */
@@ -74,15 +86,27 @@ export interface RechargeRequest {
   reason: string;
 }
 
+/**
+ * `PUT /api/admin/models/:model` (SPEC §5). Left out: `cachedInputCreditsPer1k` is the input rate,
+ * `offPeakPercent` is 100 (no discount), `defaultOutputTokens` stays as it is.
+ */
 export interface UpdateModelPriceRequest {
   enabled: boolean;
   requestCredits: number;
   inputCreditsPer1k: number;
+  cachedInputCreditsPer1k?: number;
   outputCreditsPer1k: number;
+  offPeakPercent?: number;
+  defaultOutputTokens?: number;
+  reason?: string;
+}
+
+/** `PUT /api/admin/pricing/peak-hours`: the calendar, and why it changed. */
+export interface UpdatePeakHoursRequest extends PeakHours {
   reason?: string;
 }
 
 export interface AuditQuery extends PageQuery {
-  targetType?: 'user' | 'model';
+  targetType?: 'user' | 'model' | 'pricing';
   targetId?: string;
 }

@@ -39,7 +39,8 @@ const SETTLE_HOLD_LOGGED = `
            p_hold_id => $1::uuid, p_charge => $2::bigint, p_reason => $3::text, p_request_id => $4::text,
            p_endpoint => $5::text, p_model => $6::text, p_status => $7::text, p_prompt_tokens => $8::integer,
            p_completion_tokens => $9::integer, p_latency_ms => $10::integer, p_prompt_chars => $11::integer,
-           p_prompt_preview => $12::text, p_error_code => $13::text)`;
+           p_prompt_preview => $12::text, p_error_code => $13::text, p_cache_hit_tokens => $14::integer,
+           p_cache_miss_tokens => $15::integer, p_reasoning_tokens => $16::integer, p_peak => $17::boolean)`;
 
 function settlementOf(row: SettlementRow | undefined): Settlement {
   if (!row) throw new Error('settle_hold_logged answered no row');
@@ -113,6 +114,10 @@ export class CreditsRepository {
       usage.promptChars,
       previewOf(usage),
       usage.errorCode,
+      usage.cacheHitTokens,
+      usage.cacheMissTokens,
+      usage.reasoningTokens,
+      usage.peak,
     ];
     try {
       if (alsoInTransaction === undefined) {
@@ -138,7 +143,7 @@ export class CreditsRepository {
                 p_hold_id => $1::uuid, p_request_id => $2::text, p_endpoint => $3::text, p_model => $4::text,
                 p_status => $5::text, p_error_code => $6::text, p_prompt_tokens => $7::integer,
                 p_completion_tokens => $8::integer, p_latency_ms => $9::integer, p_prompt_chars => $10::integer,
-                p_prompt_preview => $11::text) AS usage_id`,
+                p_prompt_preview => $11::text, p_peak => $12::boolean) AS usage_id`,
       [
         holdId,
         usage.requestId,
@@ -151,6 +156,7 @@ export class CreditsRepository {
         usage.latencyMs,
         usage.promptChars,
         previewOf(usage),
+        usage.peak,
       ],
     );
     if (!row) throw new Error('release_hold_logged answered no row');
@@ -161,9 +167,9 @@ export class CreditsRepository {
   async recordRefused(usage: UsageEntry): Promise<string> {
     const row = await this.db.first<{ id: string }>(
       `INSERT INTO usage_logs (user_id, api_key_id, request_id, endpoint, model, status, error_code, credits_charged,
-                               prompt_tokens, completion_tokens, latency_ms, prompt_chars, prompt_preview)
+                               prompt_tokens, completion_tokens, latency_ms, prompt_chars, prompt_preview, peak)
        VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, 0,
-               $8::integer, $9::integer, $10::integer, $11::integer, $12::text)
+               $8::integer, $9::integer, $10::integer, $11::integer, $12::text, $13::boolean)
        RETURNING id`,
       [
         usage.userId,
@@ -178,6 +184,7 @@ export class CreditsRepository {
         usage.latencyMs,
         usage.promptChars,
         previewOf(usage),
+        usage.peak,
       ],
     );
     if (!row) throw new Error('INSERT … RETURNING answered no row');

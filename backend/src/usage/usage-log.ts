@@ -1,14 +1,8 @@
-export const UsageStatus = {
-  Success: 'success',
-  ProviderError: 'provider_error',
-  Timeout: 'timeout',
-  EmptyResponse: 'empty_response',
-  ClientClosed: 'client_closed',
-  InsufficientCredits: 'insufficient_credits',
-  ConcurrentSpend: 'concurrent_spend',
-} as const;
+import { UsageStatus, type UsageStatusName } from '#src/contract/index.js';
 
-export type UsageStatus = (typeof UsageStatus)[keyof typeof UsageStatus];
+// The one list lives in the contract, shared with the console.
+export { UsageStatus };
+export type UsageStatus = UsageStatusName;
 
 /** One AI attempt as logged; the prompt only as its length and a short preview, never a key. */
 export interface UsageEntry {
@@ -21,6 +15,12 @@ export interface UsageEntry {
   errorCode: string | null;
   promptTokens: number;
   completionTokens: number;
+  cacheHitTokens: number;
+  cacheMissTokens: number;
+  /** Included in `completionTokens`. */
+  reasoningTokens: number;
+  /** Whether the attempt was priced at the peak rates. */
+  peak: boolean;
   latencyMs: number;
   promptChars: number;
   promptPreview: string;

@@ -24,6 +24,10 @@ export interface UsageRow {
   credits_charged: string;
   prompt_tokens: number;
   completion_tokens: number;
+  cache_hit_tokens: number;
+  cache_miss_tokens: number;
+  reasoning_tokens: number;
+  peak: boolean | null;
   latency_ms: number;
   created_at: Date;
   /** created_at to the microsecond, for the keyset cursor. */
@@ -39,6 +43,10 @@ export const toUsageItem = (row: UsageRow): UsageItem => ({
   creditsCharged: Number(row.credits_charged),
   promptTokens: row.prompt_tokens,
   completionTokens: row.completion_tokens,
+  cacheHitTokens: row.cache_hit_tokens,
+  cacheMissTokens: row.cache_miss_tokens,
+  reasoningTokens: row.reasoning_tokens,
+  peak: row.peak,
   latencyMs: row.latency_ms,
   createdAt: row.created_at.toISOString(),
 });
@@ -55,7 +63,8 @@ export class UsageRepository {
   page(sql: SqlExecutor, filter: UsageFilter): Promise<UsageRow[]> {
     return sql.rows<UsageRow>(
       `SELECT l.id, l.user_id, u.email, l.model, l.status, l.endpoint, l.error_code, l.credits_charged,
-              l.prompt_tokens, l.completion_tokens, l.latency_ms, l.created_at,
+              l.prompt_tokens, l.completion_tokens, l.cache_hit_tokens, l.cache_miss_tokens, l.reasoning_tokens, l.peak,
+              l.latency_ms, l.created_at,
               to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM usage_logs l JOIN users u ON u.id = l.user_id
         WHERE ($1::uuid IS NULL OR l.user_id = $1::uuid)

@@ -339,7 +339,8 @@ describe('admin API', () => {
     it('starts the CSV with its header row', async () => {
       const response = await as(admin).get('/api/admin/usage/export?status=success').expect(200);
       expect(response.text.split('\n')[0]).toBe(
-        'id,createdAt,userId,email,model,endpoint,status,errorCode,creditsCharged,promptTokens,completionTokens,latencyMs',
+        'id,createdAt,userId,email,model,endpoint,status,errorCode,creditsCharged,promptTokens,completionTokens,' +
+          'cacheHitTokens,cacheMissTokens,reasoningTokens,peak,latencyMs',
       );
     });
   });

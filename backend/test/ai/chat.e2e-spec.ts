@@ -6,6 +6,7 @@ import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { pollUntil } from '#test/support/poll.js';
 import { registerUser } from '#test/support/sessions.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
+import { insertTestModel, useFlatTestPrices } from '#test/support/test-prices.js';
 
 const AI_TIMEOUT_MS = 1500;
 
@@ -32,8 +33,11 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
         DEEPSEEK_API_KEY: 'sk-fake-upstream-key',
         DEEPSEEK_BASE_URL: fake.url,
         AI_TIMEOUT_MS: String(AI_TIMEOUT_MS),
+        // The billing mechanics below keep V3.2's simple arithmetic (test-prices.ts).
+        AI_DEFAULT_MODEL: 'deepseek-chat',
       },
     });
+    await useFlatTestPrices(testApp.database.pool());
   });
 
   afterEach(async () => {
@@ -79,7 +83,8 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
       id: expect.any(String) as string,
       model: 'deepseek-chat',
       answer: 'Paris.',
-      usage: { promptTokens: 900, completionTokens: 1200 },
+      finishReason: 'stop',
+      usage: { promptTokens: 900, completionTokens: 1200, cacheHitTokens: 0, cacheMissTokens: 900, reasoningTokens: 0 },
       creditsCharged: 9,
       balance: 991,
     });
@@ -99,15 +104,19 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
       [session.user.id],
     );
     expect(ledger).toEqual([{ amount: '-9', balance_after: '991' }]);
+    // The retired name reaches DeepSeek as the model it now means, with its fixed thinking setting.
     expect(fake.requests).toEqual([
       {
+        method: 'POST',
         path: '/chat/completions',
         authorization: 'Bearer sk-fake-upstream-key',
-        body: expect.objectContaining({
-          model: 'deepseek-chat',
+        body: {
+          model: 'deepseek-flash',
+          thinking: { type: 'disabled' },
           max_tokens: 4096,
+          stream: false,
           messages: [{ role: 'user', content: 'What is the capital of France?' }],
-        }) as object,
+        },
       },
     ]);
   });
@@ -158,7 +167,6 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
       ErrorCode.AiProviderError,
       'provider_error',
     ],
-    ['HTTP 400', { kind: 'status', status: 400 }, ErrorCode.AiProviderError, 'provider_error'],
     ['HTTP 401', { kind: 'status', status: 401 }, ErrorCode.AiProviderError, 'provider_error'],
     ['HTTP 402 (upstream balance)', { kind: 'status', status: 402 }, ErrorCode.AiProviderError, 'provider_error'],
     ['HTTP 429', { kind: 'status', status: 429 }, ErrorCode.AiProviderError, 'provider_error'],
@@ -191,6 +199,27 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
       ]);
       expect(fake.requests).toHaveLength(1);
     });
+  });
+
+  it('answers an upstream 400 (the request was at fault) with 400 and DeepSeek’s words, charging nothing', async () => {
+    const session = await registerUser(testApp.http);
+    fake.behave({ kind: 'status', status: 400, message: 'Something about this request is wrong.' });
+
+    const response = await chat(session.accessToken, { prompt: 'Tell me something' }).expect(400);
+
+    expect(response.body).toMatchObject({
+      statusCode: 400,
+      code: ErrorCode.ValidationFailed,
+      message: expect.stringContaining('Something about this request is wrong.') as string,
+    });
+    expect(await accountOf(owner(), session.user.id)).toEqual({ balance: 1000, held: 0 });
+    expect(await usageOf(session.user.id)).toEqual([
+      expect.objectContaining({
+        status: 'provider_error',
+        error_code: ErrorCode.ValidationFailed,
+        credits_charged: '0',
+      }),
+    ]);
   });
 
   it.each([
@@ -239,11 +268,7 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
 
     // hold for deepseek-reasoner with 65536 max tokens: 1 + ceil(10 × 2.8/1000 + 65536 × 4.2/1000) = 277 … fits;
     // so ask for a model whose worst case exceeds 1000 credits.
-    await owner().query(
-      `INSERT INTO model_prices (model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k,
-                                 max_output_tokens, context_tokens)
-       VALUES ('pricey', 'deepseek', 'Pricey', 1001, 0, 0, 100, 1000) ON CONFLICT (model) DO NOTHING`,
-    );
+    await insertTestModel(owner(), { id: 'pricey', requestCredits: 1001 });
     const response = await chat(session.accessToken, { prompt: 'hi', model: 'pricey' }).expect(403);
 
     expect(response.body).toMatchObject({ code: ErrorCode.InsufficientCredits });
@@ -255,11 +280,7 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
   });
 
   it('charges exactly 10 of 40 parallel requests whose credits cover 10, and calls the provider at most 10 times', async () => {
-    await owner().query(
-      `INSERT INTO model_prices (model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k,
-                                 max_output_tokens, context_tokens)
-       VALUES ('flat-100', 'deepseek', 'Flat 100', 100, 0, 0, 100, 1000) ON CONFLICT (model) DO NOTHING`,
-    );
+    await insertTestModel(owner(), { id: 'flat-100', requestCredits: 100 });
     const session = await registerUser(testApp.http);
     fake.behave({ kind: 'answer', content: 'ok', delayMs: 150 });
 

@@ -31,7 +31,7 @@ describe('demo mode', () => {
     const first = (await chat(session.accessToken, { prompt: 'Explain credits' }).expect(200)).body as ChatResponse;
     const second = (await chat(session.accessToken, { prompt: 'Explain credits' }).expect(200)).body as ChatResponse;
 
-    expect(first.model).toBe('deepseek-chat');
+    expect(first.model).toBe('deepseek-flash');
     expect(first.answer).toMatch(/demo/i);
     expect(second.answer).toBe(first.answer);
     expect(first.creditsCharged).toBeGreaterThan(0);

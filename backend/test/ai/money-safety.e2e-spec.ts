@@ -7,6 +7,7 @@ import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { pollUntil } from '#test/support/poll.js';
 import { registerUser } from '#test/support/sessions.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
+import { insertTestModel } from '#test/support/test-prices.js';
 
 /**
  * Issue 13's money items: text that PostgreSQL cannot store, idempotent answers that must never be
@@ -35,12 +36,13 @@ describe('money safety', () => {
       env: { DEEPSEEK_API_KEY: 'sk-fake', DEEPSEEK_BASE_URL: fake.url, AI_TIMEOUT_MS: '3000' },
     });
     baseUrl = await testApp.listen();
-    await owner().query(
-      `INSERT INTO model_prices (model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k,
-                                 max_output_tokens, context_tokens)
-       VALUES ($1::text, 'deepseek', 'Per token', 1, 1, 1000, 1000, 100000)`,
-      [MODEL],
-    );
+    await insertTestModel(owner(), {
+      id: MODEL,
+      requestCredits: 1,
+      inputPer1k: 1,
+      outputPer1k: 1000,
+      maxOutputTokens: 1000,
+    });
     // Fault injection for the settle tests: while `test_fault_budget` has budget left, an insert of a
     // charged or successful usage row raises the configured SQLSTATE — inside settle_hold_logged, so
     // the whole settle transaction rolls back, as when the database fails mid-commit. A sequence,

@@ -9,6 +9,7 @@ import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { pollUntil } from '#test/support/poll.js';
 import { registerUser } from '#test/support/sessions.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
+import { insertTestModel, useFlatTestPrices } from '#test/support/test-prices.js';
 
 const AI_TIMEOUT_MS = 1500;
 
@@ -24,11 +25,8 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
       env: { DEEPSEEK_API_KEY: 'sk-fake', DEEPSEEK_BASE_URL: fake.url, AI_TIMEOUT_MS: String(AI_TIMEOUT_MS) },
     });
     baseUrl = await testApp.listen();
-    await testApp.database.pool().query(
-      `INSERT INTO model_prices (model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k,
-                                 max_output_tokens, context_tokens)
-       VALUES ('flat-200', 'deepseek', 'Flat 200', 200, 0, 0, 100, 1000)`,
-    );
+    await useFlatTestPrices(testApp.database.pool());
+    await insertTestModel(testApp.database.pool(), { id: 'flat-200', requestCredits: 200 });
   });
 
   afterEach(async () => {
@@ -101,18 +99,36 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
 
     expect(completion.choices[0]?.message.content).toBe('Bonjour.');
     expect(completion.choices[0]?.finish_reason).toBe('stop');
-    expect(completion.usage).toEqual({ prompt_tokens: 2000, completion_tokens: 1000, total_tokens: 3000 });
+    // DeepSeek's usage object, passed on whole.
+    expect(completion.usage).toEqual({
+      prompt_tokens: 2000,
+      completion_tokens: 1000,
+      total_tokens: 3000,
+      prompt_cache_hit_tokens: 0,
+      prompt_cache_miss_tokens: 2000,
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
     // hold = 1 + ceil((9 + 8 + 19 + 8) × 2.8/1000 + 50 × 4.2/1000) = 2; the formula on usage would be
     // 1 + ceil(5.6 + 4.2) = 11, so the charge is the hold.
     expect(await accountOf(owner(), session.user.id)).toEqual({ balance: 998, held: 0 });
-    expect(fake.requests[0]?.body).toMatchObject({
+    expect(fake.requests[0]?.body).toEqual({
+      model: 'deepseek-flash',
+      // The messages and the client's fields as it sent them; the alias's fixed thinking setting.
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'Say hello in French' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Say hello ' },
+            { type: 'text', text: 'in French' },
+          ],
+        },
       ],
+      temperature: 0.2,
+      thinking: { type: 'disabled' },
       // CreditGate sends DeepSeek's field, whichever the client used.
       max_tokens: 50,
-      temperature: 0.2,
+      stream: false,
     });
   });
 
@@ -144,7 +160,7 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     // Nine more pieces, 60 ms apart, were still to come upstream when the first reached the client.
     expect(upstreamFinishedAt - (firstContentAt ?? Infinity)).toBeGreaterThan(300);
     expect(fake.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
-    expect(usage).toEqual({ prompt_tokens: 300, completion_tokens: 700, total_tokens: 1000 });
+    expect(usage).toMatchObject({ prompt_tokens: 300, completion_tokens: 700, total_tokens: 1000 });
     // 1 + ceil(300 × 2.8/1000 + 700 × 4.2/1000) = 1 + ceil(0.84 + 2.94) = 5
     expect(await accountOf(owner(), session.user.id)).toEqual({ balance: 995, held: 0 });
     expect(await usageOf(session.user.id)).toEqual([{ status: 'success', credits_charged: '5', endpoint: 'openai' }]);
@@ -429,7 +445,7 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     );
     expect(payloads.every((payload) => payload.object === 'chat.completion.chunk')).toBe(true);
     expect(payloads.map((payload) => payload.choices[0]?.delta.content ?? '').join('')).toBe('raw lines');
-    expect(payloads.at(-1)?.usage).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+    expect(payloads.at(-1)?.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
     expect(fake.requests[0]?.body.max_tokens).toBe(20);
   });
 });
@@ -446,6 +462,7 @@ describe('a stream paused longer than STREAM_IDLE_TIMEOUT_MS', () => {
         STREAM_IDLE_TIMEOUT_MS: '400',
       },
     });
+    await useFlatTestPrices(testApp.database.pool());
     try {
       const session = await registerUser(testApp.http);
       fake.behave({ kind: 'stream-then-stall', content: 'Then silence' });

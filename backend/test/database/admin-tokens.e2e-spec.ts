@@ -201,7 +201,8 @@ describe('admin functions verify the access token themselves (runtime login)', (
       runtime.query(
         `SELECT request_credits FROM admin_set_model_price(
            p_actor_token => $1::text, p_model => 'demo-chat', p_enabled => true, p_request_credits => $2::bigint,
-           p_input_per_1k => 2.8, p_output_per_1k => 4.2, p_reason => 'test')`,
+           p_input_per_1k => 2.8, p_cached_input_per_1k => 2.8, p_output_per_1k => 4.2, p_off_peak_percent => 100,
+           p_default_output_tokens => NULL, p_reason => 'test')`,
         [token, requestCredits],
       );
 

@@ -12,6 +12,7 @@ const expectedTables = [
   'credit_ledger',
   'idempotency_records',
   'model_prices',
+  'peak_calendar',
   'refresh_tokens',
   'schema_migrations',
   'usage_logs',
@@ -21,6 +22,7 @@ const expectedTables = [
 const expectedFunctions = [
   'admin_actor_from_token',
   'admin_add_credits',
+  'admin_set_peak_calendar',
   'expire_holds',
   'release_hold',
   'reserve_credits',

@@ -36,17 +36,17 @@ describe('GET /metrics', () => {
 
     const text = await scrape();
 
-    expect(sample(text, 'creditgate_ai_attempts_total{endpoint="chat",model="deepseek-chat",status="success"}')).toBe(
+    expect(sample(text, 'creditgate_ai_attempts_total{endpoint="chat",model="deepseek-flash",status="success"}')).toBe(
       1,
     );
     expect(
       sample(text, 'creditgate_ai_attempts_total{endpoint="chat",model="demo-error",status="provider_error"}'),
     ).toBe(1);
-    expect(sample(text, 'creditgate_credits_charged_total{model="deepseek-chat"}')).toBe(charged);
+    expect(sample(text, 'creditgate_credits_charged_total{model="deepseek-flash"}')).toBe(charged);
     expect(sample(text, 'creditgate_http_requests_total{method="POST",route="/api/ai/chat",status="200"}')).toBe(1);
     expect(sample(text, 'creditgate_http_requests_total{method="POST",route="/api/ai/chat",status="500"}')).toBe(1);
     expect(sample(text, 'creditgate_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
-    expect(sample(text, 'creditgate_ai_upstream_latency_seconds_count{model="deepseek-chat",status="success"}')).toBe(
+    expect(sample(text, 'creditgate_ai_upstream_latency_seconds_count{model="deepseek-flash",status="success"}')).toBe(
       1,
     );
     expect(sample(text, 'creditgate_credit_holds_open')).toBe(0);

@@ -15,9 +15,9 @@ describe('three backend processes on one PostgreSQL', () => {
     fake = await FakeDeepSeek.start();
     database = await createTestDatabase();
     await database.pool().query(
-      `INSERT INTO model_prices (model, provider, display_name, request_credits, input_credits_per_1k, output_credits_per_1k,
-                                 max_output_tokens, context_tokens)
-       VALUES ('flat-50', 'deepseek', 'Flat 50', 50, 0, 0, 100, 1000)`,
+      `INSERT INTO model_prices (model, provider, display_name, upstream_model, request_credits, input_credits_per_1k,
+                                 output_credits_per_1k, default_output_tokens, max_output_tokens, context_tokens)
+       VALUES ('flat-50', 'deepseek', 'Flat 50', 'deepseek-flash', 50, 0, 0, 100, 100, 1000)`,
     );
     backends = [];
     for (let index = 0; index < 3; index += 1) {

@@ -9,6 +9,9 @@ import {
   type UpdateModelPriceRequest,
 } from '#src/contract/index.js';
 
+/** The largest output any model row allows (DeepSeek's 384K). */
+const MAX_OUTPUT_TOKENS_LIMIT = 393_216;
+
 /** `?from=&to=` (RFC 3339, `to` exclusive); default: the 30 days up to now. */
 export class StatsQueryDto implements StatsQuery {
   /** A date (2026-01-31, midnight UTC) or a date and time with Z or an offset; default: 30 days before `to`. */
@@ -37,10 +40,31 @@ export class UpdateModelPriceDto implements UpdateModelPriceRequest {
   @Max(PRICE_MAX_CREDITS)
   inputCreditsPer1k!: number;
 
+  /** Prompt tokens that hit the provider's cache; left out, the input rate. */
+  @IsOptional()
+  @IsDecimal(4)
+  @Min(0)
+  @Max(PRICE_MAX_CREDITS)
+  cachedInputCreditsPer1k?: number;
+
   @IsDecimal(4)
   @Min(0)
   @Max(PRICE_MAX_CREDITS)
   outputCreditsPer1k!: number;
+
+  /** Off-peak rates in percent of the rates above, 1–100; left out, 100 (no discount). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  offPeakPercent?: number;
+
+  /** `max_tokens` when a request names none; left out, unchanged. At most the model's maximum. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OUTPUT_TOKENS_LIMIT)
+  defaultOutputTokens?: number;
 
   /** Trimmed; U+0000 and unpaired surrogates are stored as U+FFFD. */
   @IsOptional()
@@ -52,8 +76,8 @@ export class UpdateModelPriceDto implements UpdateModelPriceRequest {
 
 export class AuditQueryDto extends PageQueryDto implements AuditQuery {
   @IsOptional()
-  @IsIn(['user', 'model'])
-  targetType?: 'user' | 'model';
+  @IsIn(['user', 'model', 'pricing'])
+  targetType?: 'user' | 'model' | 'pricing';
 
   /** A user id or a model id. */
   @IsOptional()

@@ -1,6 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
+import { checkTool, MAX_TOOLS, Satisfies } from '#src/ai/dto/chat-shapes.validation.js';
 import { PageQueryDto } from '#src/common/pagination.js';
 import { IsStorableText, StoredLabel } from '#src/common/validators.js';
 import {
@@ -60,8 +74,25 @@ export class RechargeDto implements RechargeRequest {
   reason!: string;
 }
 
-/** The demo lab's chat: the usual chat request, billed to `userId` (the admin's own id for "myself"). */
+/**
+ * The demo lab's chat: the usual chat request, billed to `userId` (the admin's own id for "myself"),
+ * with the switches that show today's paths: thinking, JSON mode, tools.
+ */
 export class DemoLabChatDto extends ChatRequestDto implements DemoLabChatRequest {
   @IsUUID()
   userId!: string;
+
+  @IsOptional()
+  @IsIn(['enabled', 'disabled'])
+  thinking?: 'enabled' | 'disabled';
+
+  @IsOptional()
+  @IsBoolean()
+  jsonMode?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TOOLS)
+  @Satisfies(checkTool, { each: true })
+  tools?: DemoLabChatRequest['tools'];
 }

@@ -1,35 +1,44 @@
 import type { ChatInput, ChatOutcome } from '#src/ai/chat-outcome.js';
-import { messageText, type OpenAiChatRequestDto } from '#src/ai/openai/dto/openai-chat-request.dto.js';
+import { FORWARDED_FIELDS, type OpenAiChatRequestDto } from '#src/ai/openai/dto/openai-chat-request.dto.js';
+import type { FinishReason } from '#src/ai/providers/ai-provider.js';
 import type { ErrorBody, ModelView } from '#src/contract/index.js';
 
-/** OpenAI's request, as the billing layer takes it. */
-export function toChatInput(request: OpenAiChatRequestDto): ChatInput {
-  const { temperature, top_p: topP, stop } = request;
-  const sampling = {
-    ...(temperature === undefined ? {} : { temperature }),
-    ...(topP === undefined ? {} : { topP }),
-    ...(stop === undefined ? {} : { stop: typeof stop === 'string' ? [stop] : stop }),
-  };
+/**
+ * OpenAI's request, as the billing layer takes it. `raw` is the body as the client sent it (already
+ * validated as `request`): the messages and every forwarded field are taken from it, not from the
+ * validated object, so they reach the upstream exactly as sent.
+ */
+export function toChatInput(request: OpenAiChatRequestDto, raw: Readonly<Record<string, unknown>>): ChatInput {
+  const options: Record<string, unknown> = {};
+  for (const field of FORWARDED_FIELDS) {
+    if (raw[field] !== undefined && raw[field] !== null) options[field] = raw[field];
+  }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   return {
     endpoint: 'openai',
     model: request.model,
-    messages: request.messages.map((message) => ({ role: message.role, content: messageText(message.content) ?? '' })),
+    messages: raw['messages'] as ChatInput['messages'],
+    options,
     ...(maxTokens === undefined ? {} : { maxTokens }),
-    ...(Object.keys(sampling).length === 0 ? {} : { sampling }),
   };
 }
 
 const unixSeconds = (date: Date = new Date()): number => Math.floor(date.getTime() / 1000);
 
-const openAiUsage = (outcome: ChatOutcome) => ({
-  prompt_tokens: outcome.usage.promptTokens,
-  completion_tokens: outcome.usage.completionTokens,
-  total_tokens: outcome.usage.promptTokens + outcome.usage.completionTokens,
-});
+/** The provider's usage object as it sent it; ours when it sent none (a safe-side estimate). */
+const openAiUsage = (outcome: ChatOutcome) =>
+  outcome.upstreamUsage ?? {
+    prompt_tokens: outcome.usage.promptTokens,
+    completion_tokens: outcome.usage.completionTokens,
+    total_tokens: outcome.usage.promptTokens + outcome.usage.completionTokens,
+    prompt_cache_hit_tokens: outcome.usage.cacheHitTokens,
+    prompt_cache_miss_tokens: outcome.usage.cacheMissTokens,
+    completion_tokens_details: { reasoning_tokens: outcome.usage.reasoningTokens },
+  };
 
-/** A non-streamed `chat.completion`. */
+/** A non-streamed `chat.completion`, with DeepSeek's `reasoning_content` when the model thought. */
 export function toCompletion(outcome: ChatOutcome) {
+  const { message } = outcome;
   return {
     id: `chatcmpl-${outcome.usageId}`,
     object: 'chat.completion' as const,
@@ -38,8 +47,15 @@ export function toCompletion(outcome: ChatOutcome) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant' as const, content: outcome.content, refusal: null },
-        logprobs: null,
+        message: {
+          role: 'assistant' as const,
+          // OpenAI's shape: null, not '', when a tool-call turn says nothing.
+          content: message.content === '' && message.toolCalls !== undefined ? null : message.content,
+          ...(message.reasoningContent === undefined ? {} : { reasoning_content: message.reasoningContent }),
+          ...(message.toolCalls === undefined ? {} : { tool_calls: message.toolCalls }),
+          refusal: null,
+        },
+        logprobs: outcome.logprobs ?? null,
         finish_reason: outcome.finishReason,
       },
     ],
@@ -50,15 +66,16 @@ export function toCompletion(outcome: ChatOutcome) {
 /** One `chat.completion.chunk` of a stream. */
 export function toChunk(
   stream: { id: string; model: string; created: number },
-  delta: { role?: 'assistant'; content?: string },
-  finishReason: 'stop' | 'length' | null = null,
+  delta: Record<string, unknown>,
+  finishReason: FinishReason | null = null,
+  logprobs: unknown = null,
 ) {
   return {
     id: stream.id,
     object: 'chat.completion.chunk' as const,
     created: stream.created,
     model: stream.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs: logprobs ?? null, finish_reason: finishReason }],
   };
 }
 

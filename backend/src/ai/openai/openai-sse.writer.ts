@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
+import type { OutputDelta } from '#src/ai/providers/ai-provider.js';
 import { toChunk, toOpenAiError, toUsageChunk } from '#src/ai/openai/openai-format.js';
 import type { ErrorCode } from '#src/contract/index.js';
 
@@ -32,8 +33,20 @@ export class OpenAiSseWriter implements StreamSink {
     this.send(toChunk(this.stream, { role: 'assistant', content: '' }));
   }
 
-  delta(content: string): void {
-    this.send(toChunk(this.opened(), { content }));
+  delta(delta: OutputDelta): void {
+    const { logprobs, ...output } = delta;
+    this.send(
+      toChunk(
+        this.opened(),
+        {
+          ...(output.content === undefined ? {} : { content: output.content }),
+          ...(output.reasoningContent === undefined ? {} : { reasoning_content: output.reasoningContent }),
+          ...(output.toolCalls === undefined ? {} : { tool_calls: output.toolCalls }),
+        },
+        null,
+        logprobs,
+      ),
+    );
   }
 
   finish(outcome: ChatOutcome): void {

@@ -7,7 +7,7 @@ import { OpenAiExceptionFilter } from '#src/ai/openai/openai-exception.filter.js
 import { toChatInput, toCompletion, toModelList } from '#src/ai/openai/openai-format.js';
 import { OpenAiSseWriter } from '#src/ai/openai/openai-sse.writer.js';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
-import { ClientGone, RequestId } from '#src/common/request-context.decorators.js';
+import { ClientGone, RawBody, RequestId } from '#src/common/request-context.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { HttpHeader } from '#src/contract/index.js';
 import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
@@ -34,6 +34,7 @@ export class OpenAiController {
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: OpenAiChatRequestDto,
+    @RawBody() raw: Record<string, unknown>,
     @Headers(HttpHeader.IdempotencyKey) idempotencyKey: string | undefined,
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
@@ -46,9 +47,9 @@ export class OpenAiController {
         body.stream_options?.include_usage === true,
         this.config.sseHeartbeatMs,
       );
-      await this.chats.stream(user, toChatInput(body), context, sink);
+      await this.chats.stream(user, toChatInput(body, raw), context, sink);
       return;
     }
-    response.status(200).json(toCompletion(await this.chats.complete(user, toChatInput(body), context)));
+    response.status(200).json(toCompletion(await this.chats.complete(user, toChatInput(body, raw), context)));
   }
 }

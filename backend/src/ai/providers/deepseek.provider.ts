@@ -1,34 +1,53 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { Agent } from 'undici';
 import {
   type AiProvider,
+  type AssistantMessage,
   classifyChoice,
   type CompletionRequest,
   type CompletionResult,
+  type OutputDelta,
+  type ReportedUsage,
   reportedUsage,
   type StreamEvent,
   StreamFailure,
-  type TokenUsage,
+  type ToolCall,
+  type ToolCallDelta,
   type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 import { requestFetch } from '#src/ai/providers/undici-fetch.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 
+/** undici's codes for a response that went silent longer than the connection's idle limits. */
+const SILENCE_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** The message fields DeepSeek adds to OpenAI's (untyped in the SDK). */
+interface DeepSeekMessageFields {
+  reasoning_content?: string | null;
+}
+
 /**
- * DeepSeek through the official `openai` SDK. The SDK's own timeout ends at the response headers,
- * so the caller's AbortSignal (deadline + client gone) bounds the whole call, body included.
- * No automatic retries: a retried completion is a second paid call upstream, and the caller's
- * deadline is already running.
+ * DeepSeek through the official `openai` SDK. Two limits bound a call: the caller's AbortSignal
+ * (`AI_TIMEOUT_MS` over the whole call, body included, or the client leaving), and the connection's
+ * idle limits (`STREAM_IDLE_TIMEOUT_MS` between any two bytes, headers included): DeepSeek keeps a
+ * busy connection alive with blank lines (JSON) or `: keep-alive` comments (SSE), so silence that
+ * long means a stalled upstream, stream or not. No automatic retries: a retried completion is a
+ * second paid call upstream, and the caller's deadline is already running.
  */
 @Injectable()
 export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
   /** Keep-alive connections to DeepSeek, closed at shutdown once the last chat has drained. */
-  private readonly connections = new Agent();
+  private readonly connections: Agent;
   private readonly client: OpenAI;
   private readonly logger = new Logger(DeepSeekProvider.name);
 
   constructor(config: AppConfigService) {
+    this.connections = new Agent({
+      headersTimeout: config.streamIdleTimeoutMs,
+      bodyTimeout: config.streamIdleTimeoutMs,
+    });
     this.client = new OpenAI({
       apiKey: config.deepseekApiKey,
       baseURL: config.deepseekBaseUrl,
@@ -45,19 +64,17 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     try {
       const completion = await this.client.chat.completions.create(
-        {
-          model: request.model,
-          messages: request.messages,
-          // DeepSeek's API takes `max_tokens`; OpenAI's newer `max_completion_tokens` is not part of it.
-          // eslint-disable-next-line @typescript-eslint/no-deprecated
-          max_tokens: request.maxTokens,
-          ...samplingParameters(request),
-          stream: false,
-        },
+        { ...this.params(request), stream: false } as ChatCompletionCreateParams & { stream: false },
         { signal: request.signal },
       );
       const choice = completion.choices[0];
-      return classifyChoice(choice?.message.content, choice?.finish_reason, this.usageOf(completion.usage, request));
+      const message: (OpenAI.ChatCompletionMessage & DeepSeekMessageFields) | undefined = choice?.message;
+      const answer: AssistantMessage = {
+        content: message?.content ?? '',
+        ...(message?.reasoning_content ? { reasoningContent: message.reasoning_content } : {}),
+        ...toolCallsOf(message?.tool_calls),
+      };
+      return classifyChoice(answer, choice?.finish_reason, this.usageOf(completion.usage, request), choice?.logprobs);
     } catch (error) {
       return this.classifyFailure(error, request.signal);
     }
@@ -68,16 +85,11 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
     try {
       chunks = await this.client.chat.completions.create(
         {
-          model: request.model,
-          messages: request.messages,
-          // See complete(): DeepSeek takes `max_tokens`.
-          // eslint-disable-next-line @typescript-eslint/no-deprecated
-          max_tokens: request.maxTokens,
-          ...samplingParameters(request),
+          ...this.params(request),
           stream: true,
           // Always asked for, whatever the client wants: the charge comes from it.
           stream_options: { include_usage: true },
-        },
+        } as ChatCompletionCreateParams & { stream: true },
         { signal: request.signal },
       );
     } catch (error) {
@@ -86,11 +98,13 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
     try {
       for await (const chunk of chunks) {
         const choice = chunk.choices[0];
-        const content = choice?.delta.content;
-        if (content) yield { type: 'delta', content };
-        if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
+        if (choice) {
+          const delta = deltaOf(choice);
+          if (delta) yield { type: 'delta', ...delta };
+          if (choice.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
+        }
         const usage = this.usageOf(chunk.usage, request);
-        if (usage) yield { type: 'usage', usage };
+        if (usage) yield { type: 'usage', ...usage };
       }
     } catch (error) {
       throw this.streamFailure(error, request.signal);
@@ -99,19 +113,18 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
     if (request.signal.aborted) throw new StreamFailure({ outcome: 'aborted' });
   }
 
+  /** The upstream body: what the caller built, with the model and the output budget. */
+  private params(request: CompletionRequest): Record<string, unknown> {
+    // DeepSeek's API takes `max_tokens`; OpenAI's newer `max_completion_tokens` is not part of it.
+    return { ...request.body, model: request.model, max_tokens: request.maxTokens };
+  }
+
   /** The reported usage when it makes sense; nonsense is logged (once, here) and treated as none. */
-  private usageOf(
-    raw: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined,
-    request: CompletionRequest,
-  ): TokenUsage | undefined {
+  private usageOf(raw: unknown, request: CompletionRequest): ReportedUsage | undefined {
     const usage = reportedUsage(raw);
     if (usage !== 'nonsense') return usage;
     this.logger.warn(
-      {
-        model: request.model,
-        promptTokens: String(raw?.prompt_tokens),
-        completionTokens: String(raw?.completion_tokens),
-      },
+      { model: request.model, usage: JSON.stringify(raw).slice(0, 300) },
       'The AI provider reported usage that makes no sense; charging the safe-side estimate instead',
     );
     return undefined;
@@ -123,22 +136,73 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
 
   private classifyFailure(error: unknown, signal: AbortSignal): TransportFailure {
     if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { outcome: 'aborted' };
+    if (isSilence(error)) return { outcome: 'stalled' };
     if (error instanceof OpenAI.APIConnectionTimeoutError) return { outcome: 'aborted' };
     if (error instanceof OpenAI.APIConnectionError) return { outcome: 'connection_error' };
     if (error instanceof OpenAI.APIError) {
       const status: unknown = error.status;
-      return { outcome: 'upstream_error', status: typeof status === 'number' ? status : undefined };
+      return {
+        outcome: 'upstream_error',
+        status: typeof status === 'number' ? status : undefined,
+        ...(status === 400 || status === 422 ? { message: upstreamMessageOf(error) } : {}),
+      };
     }
     // A 200 whose body is not a completion (not JSON, wrong shape).
     return { outcome: 'upstream_error', status: undefined };
   }
 }
 
-function samplingParameters(request: CompletionRequest): { temperature?: number; top_p?: number; stop?: string[] } {
-  const { temperature, topP, stop } = request.sampling ?? {};
+/** True when undici gave up on a silent connection, wherever the SDK wrapped its error. */
+function isSilence(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && SILENCE_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * The upstream's own explanation of a refused request (400/422: the request's fault), for the client:
+ * a model that reads no images, JSON mode without the word "json", a missing `reasoning_content`.
+ * Only DeepSeek's message, at most 300 characters; never headers or keys.
+ */
+function upstreamMessageOf(error: { error?: unknown }): string | undefined {
+  const body = error.error as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
+}
+
+function toolCallsOf(calls: readonly OpenAI.ChatCompletionMessageToolCall[] | undefined): { toolCalls?: ToolCall[] } {
+  const functions = (calls ?? []).filter((call) => call.type === 'function');
+  if (functions.length === 0) return {};
   return {
-    ...(temperature === undefined ? {} : { temperature }),
-    ...(topP === undefined ? {} : { top_p: topP }),
-    ...(stop === undefined ? {} : { stop }),
+    toolCalls: functions.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.function.name, arguments: call.function.arguments },
+    })),
   };
+}
+
+function deltaOf(choice: ChatCompletionChunk.Choice): OutputDelta | undefined {
+  const delta = choice.delta as ChatCompletionChunk.Choice.Delta & DeepSeekMessageFields;
+  const toolCalls: ToolCallDelta[] | undefined = delta.tool_calls?.map((call) => ({
+    index: call.index,
+    ...(call.id === undefined ? {} : { id: call.id }),
+    ...(call.type === undefined ? {} : { type: call.type }),
+    ...(call.function === undefined
+      ? {}
+      : {
+          function: {
+            ...(call.function.name === undefined ? {} : { name: call.function.name }),
+            ...(call.function.arguments === undefined ? {} : { arguments: call.function.arguments }),
+          },
+        }),
+  }));
+  const result: OutputDelta = {
+    ...(delta.content ? { content: delta.content } : {}),
+    ...(delta.reasoning_content ? { reasoningContent: delta.reasoning_content } : {}),
+    ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}),
+    ...(choice.logprobs ? { logprobs: choice.logprobs } : {}),
+  };
+  return Object.keys(result).length > 0 ? result : undefined;
 }

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  Equals,
   IsArray,
   IsBoolean,
   IsIn,
@@ -14,82 +15,77 @@ import {
   MaxLength,
   Min,
   registerDecorator,
+  type ValidationArguments,
   ValidateNested,
 } from 'class-validator';
+import {
+  checkMessage,
+  checkObject,
+  checkStop,
+  checkTool,
+  checkToolChoice,
+  MAX_TOOLS,
+  Satisfies,
+} from '#src/ai/dto/chat-shapes.validation.js';
 import { NullMeansAbsent } from '#src/common/validators.js';
+import { type ChatMessageInput, MODEL_ID_PATTERN } from '#src/contract/index.js';
 
-const MAX_MESSAGE_CHARS = 100_000;
-
-interface TextPart {
-  type: 'text';
-  text: string;
-}
-
-/** A property rule given as a predicate, for shapes class-validator has no decorator for (unions). */
-function Satisfies(name: string, isValid: (value: unknown) => boolean, message: string): PropertyDecorator {
+/** `top_logprobs` means something only with `logprobs: true` (DeepSeek refuses it otherwise). */
+function NeedsLogprobs(): PropertyDecorator {
   return (target, propertyName) => {
     registerDecorator({
-      name,
+      name: 'needsLogprobs',
       target: target.constructor,
       propertyName: propertyName as string,
-      validator: { validate: isValid, defaultMessage: () => message },
+      options: { message: 'top_logprobs needs logprobs: true' },
+      validator: {
+        validate: (_value: unknown, args?: ValidationArguments) =>
+          (args?.object as { logprobs?: unknown } | undefined)?.logprobs === true,
+      },
     });
   };
-}
-
-function isTextPart(part: unknown): part is TextPart {
-  if (typeof part !== 'object' || part === null) return false;
-  const { type, text } = part as Record<string, unknown>;
-  return type === 'text' && typeof text === 'string';
-}
-
-/** The text of OpenAI message content: a string, or the joined text of an array of text parts. */
-export function messageText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content) && content.length > 0 && content.every(isTextPart)) {
-    return content.map((part) => part.text).join('');
-  }
-  return undefined;
-}
-
-export class OpenAiMessageDto {
-  @IsIn(['system', 'user', 'assistant'])
-  role!: 'system' | 'user' | 'assistant';
-
-  @Satisfies(
-    'isMessageContent',
-    (value) => {
-      const text = messageText(value);
-      return text !== undefined && text.trim() !== '' && text.length <= MAX_MESSAGE_CHARS;
-    },
-    `content must be a non-blank string or an array of {type: "text", text} parts, at most ${MAX_MESSAGE_CHARS} characters`,
-  )
-  content!: string | TextPart[];
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  name?: string;
 }
 
 export class StreamOptionsDto {
   @IsOptional()
   @IsBoolean()
   include_usage?: boolean;
+
+  /** OpenAI's; accepted and ignored (DeepSeek pads nothing). */
+  @IsOptional()
+  @IsBoolean()
+  include_obfuscation?: boolean;
 }
 
-/** The subset of OpenAI's chat-completions request CreditGate serves; anything else is 400. */
+export class ThinkingDto {
+  @IsIn(['enabled', 'disabled'])
+  type!: 'enabled' | 'disabled';
+}
+
+export class ResponseFormatDto {
+  /** DeepSeek offers JSON mode (`json_object`) but no `json_schema`: that is refused here, with this reason. */
+  @IsIn(['text', 'json_object'], {
+    message: 'response_format.type must be text or json_object (DeepSeek has no json_schema)',
+  })
+  type!: 'text' | 'json_object';
+}
+
+/**
+ * OpenAI's chat-completions request as DeepSeek serves it (SPEC §5, docs/openai-compatibility.md).
+ * Every field here is validated; the forwarded ones go upstream as the client sent them (the raw
+ * body, never this object). A few fields other clients always send are accepted and not forwarded
+ * (`ACCEPTED_NOT_FORWARDED`); anything else is 400.
+ */
 export class OpenAiChatRequestDto {
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'model must be a model id such as deepseek-chat' })
+  @Matches(MODEL_ID_PATTERN, { message: 'model must be a model id such as deepseek-flash' })
   model!: string;
 
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(256)
-  @ValidateNested({ each: true })
-  @Type(() => OpenAiMessageDto)
-  messages!: OpenAiMessageDto[];
+  @ArrayMaxSize(2048)
+  @Satisfies(checkMessage, { each: true })
+  messages!: ChatMessageInput[];
 
   /** OpenAI declares both nullable: null means not given. */
   @NullMeansAbsent()
@@ -117,16 +113,58 @@ export class OpenAiChatRequestDto {
   top_p?: number;
 
   @IsOptional()
-  @Satisfies(
-    'isStop',
-    (value) =>
-      typeof value === 'string' ||
-      (Array.isArray(value) && value.length <= 16 && value.every((item) => typeof item === 'string')),
-    'stop must be a string or an array of at most 16 strings',
-  )
+  @IsNumber()
+  @Min(-2)
+  @Max(2)
+  frequency_penalty?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(-2)
+  @Max(2)
+  presence_penalty?: number;
+
+  @IsOptional()
+  @Satisfies(checkStop)
   stop?: string | string[];
 
-  /** Accepted for compatibility; not stored and not sent upstream. */
+  @IsOptional()
+  @IsBoolean()
+  logprobs?: boolean;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  @NeedsLogprobs()
+  top_logprobs?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TOOLS)
+  @Satisfies(checkTool, { each: true })
+  tools?: unknown[];
+
+  @IsOptional()
+  @Satisfies(checkToolChoice)
+  tool_choice?: unknown;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ResponseFormatDto)
+  response_format?: ResponseFormatDto;
+
+  /** DeepSeek's switch for thinking mode (on by default upstream). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ThinkingDto)
+  thinking?: ThinkingDto;
+
+  /** OpenAI's and DeepSeek's names for the depth of thinking; DeepSeek maps each to its own. */
+  @IsOptional()
+  @IsIn(['minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+  reasoning_effort?: string;
+
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -140,4 +178,60 @@ export class OpenAiChatRequestDto {
   @ValidateNested()
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto;
+
+  /** One choice is all DeepSeek makes: `n` may be sent only as 1. */
+  @IsOptional()
+  @Equals(1, { message: 'n must be 1: one choice per request' })
+  n?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  parallel_tool_calls?: boolean;
+
+  @IsOptional()
+  @IsInt()
+  seed?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  store?: boolean;
+
+  @IsOptional()
+  @Satisfies(checkObject)
+  metadata?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  service_tier?: string;
 }
+
+/** Forwarded upstream exactly as sent, when present (SPEC §5's request surface besides the messages). */
+export const FORWARDED_FIELDS = [
+  'tools',
+  'tool_choice',
+  'response_format',
+  'thinking',
+  'reasoning_effort',
+  'frequency_penalty',
+  'presence_penalty',
+  'logprobs',
+  'top_logprobs',
+  'stop',
+  'temperature',
+  'top_p',
+  'user',
+] as const satisfies readonly (keyof OpenAiChatRequestDto)[];
+
+/**
+ * Sent by the openai SDK, LangChain or the Vercel AI SDK, and not DeepSeek's: accepted so those
+ * clients work unchanged, and not forwarded (DeepSeek documents none of them).
+ */
+export const ACCEPTED_NOT_FORWARDED = [
+  'n',
+  'parallel_tool_calls',
+  'seed',
+  'store',
+  'metadata',
+  'service_tier',
+] as const satisfies readonly (keyof OpenAiChatRequestDto)[];
