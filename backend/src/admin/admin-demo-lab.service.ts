@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
+import { AdminErrors } from '#src/admin/admin.errors.js';
 import type { DemoLabChatDto } from '#src/admin/dto/admin-users.dto.js';
 import { chatInputFrom } from '#src/ai/chat-outcome.js';
 import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { type ChatContext, ChatService } from '#src/ai/chat.service.js';
-import { AppError } from '#src/common/app-error.js';
-import { type ChatResponse, ErrorCode } from '#src/contract/index.js';
+import type { ChatResponse } from '#src/contract/index.js';
 
 /**
  * The console's demo lab: one chat billed to a chosen user through exactly the path their own
@@ -21,8 +21,8 @@ export class AdminDemoLabService {
 
   async chat(actorId: string, request: DemoLabChatDto, context: ChatContext): Promise<ChatResponse> {
     const user = await this.users.find(request.userId);
-    if (!user) throw new AppError(ErrorCode.NotFound, 'No such user.');
-    if (user.disabled) throw new AppError(ErrorCode.AccountDisabled, 'This account is disabled.');
+    if (!user) throw AdminErrors.noSuchUser();
+    if (user.disabled) throw AdminErrors.accountDisabled();
     await this.users.recordAudit({
       actorId,
       action: 'demo_lab_chat',

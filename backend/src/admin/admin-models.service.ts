@@ -3,16 +3,9 @@ import { AdminModelsRepository } from '#src/admin/admin-models.repository.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { PeakHoursCache } from '#src/pricing/peak-hours.cache.js';
 import type { AuditQueryDto, UpdateModelPriceDto } from '#src/admin/dto/admin-reports.dto.js';
-import { AppError } from '#src/common/app-error.js';
+import { AdminErrors, adminErrorFor } from '#src/admin/admin.errors.js';
 import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
-import {
-  type AdminModel,
-  type AuditItem,
-  ErrorCode,
-  type ListResponse,
-  MODEL_ID_PATTERN,
-} from '#src/contract/index.js';
-import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
+import { type AdminModel, type AuditItem, type ListResponse, MODEL_ID_PATTERN } from '#src/contract/index.js';
 
 @Injectable()
 export class AdminModelsService {
@@ -28,7 +21,7 @@ export class AdminModelsService {
 
   /** `adminToken`: the acting admin's access token, which the SQL function verifies itself. */
   async setPrice(adminToken: string, model: string, price: UpdateModelPriceDto): Promise<AdminModel> {
-    if (!MODEL_ID_PATTERN.test(model)) throw new AppError(ErrorCode.ValidationFailed, 'model must be a model id.');
+    if (!MODEL_ID_PATTERN.test(model)) throw AdminErrors.invalid('model must be a model id.');
     try {
       const saved = await this.models.setPrice({
         adminToken,
@@ -47,17 +40,12 @@ export class AdminModelsService {
       this.prices.forget();
       return saved;
     } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.CheckViolation:
-          throw new AppError(
-            ErrorCode.ValidationFailed,
+      throw (
+        adminErrorFor(error, 'change prices', {
+          checkViolation:
             'A model must cost something (at least one non-zero price), and its default output at most its maximum.',
-          );
-        case SqlState.InsufficientPrivilege:
-          throw new AppError(ErrorCode.Forbidden, 'Only an admin can change prices.');
-        default:
-          throw error;
-      }
+        }) ?? error
+      );
     }
   }
 

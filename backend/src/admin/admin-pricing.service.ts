@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { UpdatePeakHoursDto } from '#src/admin/dto/admin-pricing.dto.js';
+import { adminErrorFor } from '#src/admin/admin.errors.js';
 import { AppError } from '#src/common/app-error.js';
 import { ErrorCode, type PeakHours } from '#src/contract/index.js';
-import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 import { PeakHoursCache } from '#src/pricing/peak-hours.cache.js';
 import { isKnownTimeZone } from '#src/pricing/peak-hours.js';
 import { PeakHoursRepository } from '#src/pricing/peak-hours.repository.js';
@@ -49,14 +49,11 @@ export class AdminPricingService {
       this.cache.forget();
       return saved;
     } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.InvalidParameterValue:
-          throw new AppError(ErrorCode.ValidationFailed, 'timeZone is not a time zone the database knows.');
-        case SqlState.InsufficientPrivilege:
-          throw new AppError(ErrorCode.Forbidden, 'Only an admin can change the peak hours.');
-        default:
-          throw error;
-      }
+      throw (
+        adminErrorFor(error, 'change the peak hours', {
+          invalidParameter: 'timeZone is not a time zone the database knows.',
+        }) ?? error
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toAdminUser, AdminUsersRepository } from '#src/admin/admin-users.repository.js';
 import type { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
+import { AdminErrors, adminErrorFor } from '#src/admin/admin.errors.js';
 import { AppError } from '#src/common/app-error.js';
 import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
 import {
@@ -13,7 +14,6 @@ import {
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { LedgerRepository, toLedgerItem } from '#src/credits/ledger.repository.js';
 import { Database } from '#src/database/database.service.js';
-import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 
 const RECENT_LEDGER_ROWS = 20;
 
@@ -39,7 +39,7 @@ export class AdminUsersService {
 
   async detail(id: string): Promise<AdminUserDetail> {
     const row = await this.users.find(id);
-    if (!row) throw new AppError(ErrorCode.NotFound, 'No such user.');
+    if (!row) throw AdminErrors.noSuchUser();
     const [openHolds, ledger, usage] = await Promise.all([
       this.users.openHolds(id),
       this.ledger.page(this.db, id, undefined, RECENT_LEDGER_ROWS),
@@ -64,16 +64,7 @@ export class AdminUsersService {
         reason: change.reason ?? null,
       });
     } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.InsufficientPrivilege:
-          throw new AppError(ErrorCode.Forbidden, 'Only an admin can change access.');
-        case SqlState.NoDataFound:
-          throw new AppError(ErrorCode.NotFound, 'No such user.');
-        case SqlState.LastAdmin:
-          throw new AppError(ErrorCode.Forbidden, 'The last enabled admin cannot be demoted or disabled.');
-        default:
-          throw error;
-      }
+      throw adminErrorFor(error, 'change access') ?? error;
     }
     return this.detail(userId);
   }

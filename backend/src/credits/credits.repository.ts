@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/app-error.js';
-import { ErrorCode } from '#src/contract/index.js';
+import { creditsErrorFor } from '#src/credits/credits.errors.js';
 import { Database, type SqlExecutor } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 import { previewOf, type UsageEntry } from '#src/usage/usage-log.js';
@@ -75,14 +74,7 @@ export class CreditsRepository {
       if (row.hold_id !== null) return { kind: 'reserved', holdId: row.hold_id };
       return Number(row.available) < hold.amount ? { kind: 'insufficient' } : { kind: 'concurrent_spend' };
     } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.ApiKeyCreditLimit:
-          throw new AppError(ErrorCode.InsufficientCredits, "This API key's credit limit is reached.");
-        case SqlState.ApiKeyRevoked:
-          throw new AppError(ErrorCode.Unauthenticated, 'The API key is invalid or revoked.');
-        default:
-          throw error;
-      }
+      throw creditsErrorFor(error) ?? error;
     }
   }
 
@@ -213,18 +205,7 @@ export class CreditsRepository {
       if (!row) throw new Error('admin_add_credits answered no row');
       return { ledgerEntryId: row.ledger_entry_id, balance: Number(row.balance), replayed: row.replayed };
     } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.InsufficientPrivilege:
-          throw new AppError(ErrorCode.Forbidden, 'Only an admin can add credits.');
-        case SqlState.NoDataFound:
-          throw new AppError(ErrorCode.NotFound, 'No such user.');
-        case SqlState.InvalidParameterValue:
-          throw new AppError(ErrorCode.ValidationFailed, 'The recharge is not valid: amount 1–1,000,000 and a reason.');
-        case SqlState.IdempotencyKeyReused:
-          throw new AppError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for another recharge.');
-        default:
-          throw error;
-      }
+      throw creditsErrorFor(error) ?? error;
     }
   }
 

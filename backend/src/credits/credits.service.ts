@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/app-error.js';
 import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, type PageQueryDto, toPage } from '#src/common/pagination.js';
-import { type CreditsView, ErrorCode, type LedgerItem, type ListResponse } from '#src/contract/index.js';
+import type { CreditsView, LedgerItem, ListResponse } from '#src/contract/index.js';
+import { CreditsErrors } from '#src/credits/credits.errors.js';
 import { LedgerRepository, toLedgerItem } from '#src/credits/ledger.repository.js';
 import { Database } from '#src/database/database.service.js';
 
@@ -15,7 +15,7 @@ export class CreditsService {
 
   async credits(userId: string): Promise<CreditsView> {
     const account = await this.db.asUser(userId, (tx) => this.ledger.account(tx, userId));
-    if (!account) throw new AppError(ErrorCode.NotFound, 'No credit account.');
+    if (!account) throw CreditsErrors.noAccount();
     return account;
   }
 

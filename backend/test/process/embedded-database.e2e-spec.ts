@@ -84,7 +84,7 @@ describe('embedded database lifecycle (real process)', () => {
     });
     expect(chatted.status).toBe(200);
     expect((await chatted.json()) as object).toMatchObject({
-      model: 'deepseek-chat',
+      model: 'deepseek-flash',
       answer: expect.stringMatching(/demo/i) as string,
       creditsCharged: expect.any(Number) as number,
     });

@@ -1,7 +1,13 @@
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
 import { IsTimestamp } from '#src/common/validators.js';
-import { type AdminUsageQuery, USAGE_STATUSES, type UsageQuery, type UsageStatusName } from '#src/contract/index.js';
+import {
+  type AdminUsageQuery,
+  MODEL_ID_PATTERN,
+  USAGE_STATUSES,
+  type UsageQuery,
+  type UsageStatusName,
+} from '#src/contract/index.js';
 
 /** Filters of a usage list: `from` inclusive, `to` exclusive (RFC 3339: a date, or a date and time). */
 export class UsageQueryDto extends PageQueryDto implements UsageQuery {
@@ -10,7 +16,7 @@ export class UsageQueryDto extends PageQueryDto implements UsageQuery {
   status?: UsageStatusName;
 
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'model must be a model id' })
+  @Matches(MODEL_ID_PATTERN, { message: 'model must be a model id' })
   model?: string;
 
   /** From this instant on: a date (2026-01-31, midnight UTC) or a date and time with Z or an offset. */
