@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toModelView } from '#src/ai/chat.presenter.js';
 import { type PriceRow, toPrice } from '#src/ai/models.repository.js';
 import type { AdminModel, AuditItem } from '#src/contract/index.js';
 import { Database } from '#src/database/database.service.js';
@@ -8,29 +9,14 @@ interface ModelRow extends PriceRow {
   updated_by: string | null;
 }
 
-const toRate = (tenThousandths: number): number => tenThousandths / 10_000;
-
-/** A row as admins see it; `peakNow` says which rates are in force. */
+/** A row as admins see it: the client's view, and what calls it and who changed it last. */
 const toAdminModel = (row: ModelRow, peakNow: boolean): AdminModel => {
   const price = toPrice(row);
   return {
-    model: price.model,
-    provider: price.provider,
-    displayName: price.displayName,
+    ...toModelView(price, peakNow, row.updated_at),
     enabled: row.enabled,
     upstreamModel: price.upstreamModel,
     requestFields: price.requestFields,
-    requestCredits: price.requestCredits,
-    inputCreditsPer1k: toRate(price.inputPer1kE4),
-    cachedInputCreditsPer1k: toRate(price.cachedInputPer1kE4),
-    outputCreditsPer1k: toRate(price.outputPer1kE4),
-    offPeakPercent: price.offPeakPercent,
-    peakNow,
-    defaultOutputTokens: price.defaultOutputTokens,
-    maxOutputTokens: price.maxOutputTokens,
-    contextTokens: price.contextTokens,
-    readsImages: price.readsImages,
-    updatedAt: row.updated_at.toISOString(),
     updatedBy: row.updated_by,
   };
 };

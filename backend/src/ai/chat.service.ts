@@ -3,6 +3,7 @@ import { CallDeadline } from '#src/ai/call-deadline.js';
 import { type Attempt, ChatBilling, type ChatContext } from '#src/ai/chat-billing.js';
 import { failureMessage, failureOf } from '#src/ai/chat-failures.js';
 import { type ChatInput, type ChatOutcome, imageCount, type StreamSink } from '#src/ai/chat-outcome.js';
+import { toModelView } from '#src/ai/chat.presenter.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import { promptTokenBound } from '#src/ai/prompt-bound.js';
@@ -25,7 +26,6 @@ export type { ChatContext } from '#src/ai/chat-billing.js';
 
 const IDEMPOTENCY_SCOPES = { chat: 'POST /api/ai/chat', openai: 'POST /v1/chat/completions' } as const;
 
-const toRate = (tenThousandths: number): number => tenThousandths / 10_000;
 const revive = (storedAnswer: string): ChatOutcome => JSON.parse(storedAnswer) as ChatOutcome;
 
 /**
@@ -47,22 +47,9 @@ export class ChatService {
 
   async listModels(): Promise<ModelView[]> {
     const peakNow = await this.peakHours.isPeak();
-    return (await this.models.listUsable(this.servedProviders())).map((price) => ({
-      model: price.model,
-      displayName: price.displayName,
-      provider: price.provider,
-      requestCredits: price.requestCredits,
-      inputCreditsPer1k: toRate(price.inputPer1kE4),
-      cachedInputCreditsPer1k: toRate(price.cachedInputPer1kE4),
-      outputCreditsPer1k: toRate(price.outputPer1kE4),
-      offPeakPercent: price.offPeakPercent,
-      peakNow,
-      defaultOutputTokens: price.defaultOutputTokens,
-      maxOutputTokens: price.maxOutputTokens,
-      contextTokens: price.contextTokens,
-      readsImages: price.readsImages,
-      updatedAt: price.updatedAt.toISOString(),
-    }));
+    return (await this.models.listUsable(this.servedProviders())).map((price) =>
+      toModelView(price, peakNow, price.updatedAt),
+    );
   }
 
   /** One answer, billed: reserve, call, settle or release (SPEC §3). Nothing is delivered before it is charged. */
