@@ -21,9 +21,9 @@ const AUTH_BODY_MEMBERS = 64;
 const FORM_BODY_BYTES = 64 * 1024;
 const FORM_BODY_MEMBERS = 1_000;
 /**
- * A chat: up to 256 messages, each a few keys, content as text or a few parts. class-transformer's
- * cost grows faster than linearly with keys (60,000 of them took 2.5 s), so this stays far below
- * what the byte limit alone would let through.
+ * A chat: messages of a few keys each, content as text or a few parts, and tool definitions with
+ * their JSON schemas. class-transformer's cost grows faster than linearly with keys (60,000 of them
+ * took 2.5 s), so this stays far below what the byte limit alone would let through.
  */
 const CHAT_BODY_MEMBERS = 10_000;
 /** No request of ours nests deeper than a handful of levels; class-transformer recurses per level. */
