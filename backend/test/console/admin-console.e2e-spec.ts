@@ -247,29 +247,68 @@ describe('admin console in Chromium', () => {
     await screenshotBothWidths(page, 'usage-filtered');
   });
 
-  it('edits a price and sees it in the table, in the price users see, and in the audit trail', async () => {
+  it('edits a price, its cache-hit rate and off-peak percentage, and sees them in the table, in the price users see, and in the audit trail', async () => {
     await signIn();
     await page.waitForURL(url('/dashboard'));
 
     await page.goto(url('/models'));
+    await page.getByTestId('peak-now').waitFor();
     await page.getByRole('button', { name: 'Edit the price of demo-slow' }).click();
     await page.getByTestId('price-request').fill('7');
+    await page.getByTestId('price-cached-input').fill('0.25');
+    await page.getByTestId('price-off-peak').fill('40');
     await page.getByTestId('price-reason').fill('Slow costs more');
     await page.getByTestId('price-save').click();
 
     await page.getByText('Price of demo-slow saved.').waitFor();
     // The table reloads after the dialog closes: wait for the new price rather than read the old one.
-    await page
-      .locator('tr[data-model="demo-slow"] td:nth-child(4)')
+    const row = page.locator('tr[data-model="demo-slow"]');
+    await row
+      .getByTestId('model-request')
       .filter({ hasText: /^\s*7\s*$/ })
       .waitFor();
-    await page.getByTestId('audit-table').filter({ hasText: 'per request 1 → 7' }).waitFor();
-    await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('Slow costs more');
+    await expect(row.getByTestId('model-cached-input').textContent()).resolves.toMatch(/^\s*0\.25\s*$/);
+    await expect(row.getByTestId('model-off-peak').textContent()).resolves.toMatch(/^\s*40 %\s*$/);
+    const audit = page.getByTestId('audit-table');
+    await audit.filter({ hasText: 'per request 1 → 7' }).waitFor();
+    await expect(audit.textContent()).resolves.toMatch(/cache hit\/1k .* → 0\.25; .*off-peak % 100 → 40/);
+    await expect(audit.textContent()).resolves.toContain('Slow costs more');
     const models = (
       await api().get('/api/ai/models').set('Authorization', `Bearer ${customers[0]!.accessToken}`).expect(200)
     ).body as ListResponse<ModelView>;
-    expect(models.items.find((model) => model.model === 'demo-slow')).toMatchObject({ requestCredits: 7 });
+    expect(models.items.find((model) => model.model === 'demo-slow')).toMatchObject({
+      requestCredits: 7,
+      cachedInputCreditsPer1k: 0.25,
+      offPeakPercent: 40,
+    });
     await screenshotBothWidths(page, 'models-edited');
+  });
+
+  it('adds a holiday to the peak hours and sees it saved and audited', async () => {
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.goto(url('/models'));
+
+    const holidaysBefore = await database
+      .pool()
+      .query<{ count: number }>('SELECT cardinality(holidays) AS count FROM peak_calendar');
+    await page.getByTestId('edit-peak-hours').click();
+    await page.getByTestId('peak-holiday-date').fill('2027-02-08');
+    await page.getByTestId('peak-holiday-add').click();
+    await page.getByRole('button', { name: 'Remove holiday 2027-02-08' }).waitFor();
+    await page.getByTestId('peak-reason').fill('Spring Festival 2027');
+    await screenshotBothWidths(page, 'peak-hours-dialog');
+    await page.getByTestId('peak-save').click();
+
+    await page.getByText('Peak hours saved.').waitFor();
+    await page.getByTestId('peak-audit-table').filter({ hasText: 'holidays +2027-02-08' }).waitFor();
+    await expect(page.getByTestId('peak-audit-table').textContent()).resolves.toContain('Spring Festival 2027');
+    const calendar = await database.pool().query<{ saved: boolean; zone: string; count: number }>(
+      `SELECT '2027-02-08'::date = ANY (holidays) AS saved, time_zone AS zone, cardinality(holidays) AS count
+         FROM peak_calendar`,
+    );
+    // Everything else is as it was: the seeded zone and every seeded holiday, plus the new one.
+    expect(calendar.rows).toEqual([{ saved: true, zone: 'Asia/Shanghai', count: holidaysBefore.rows[0]!.count + 1 }]);
   });
 
   it('runs the demo lab through a model that answers and one that fails for free', async () => {
@@ -290,6 +329,9 @@ describe('admin console in Chromium', () => {
     expect(charged).toBeGreaterThan(0);
     expect(await accountOf(database.pool(), ada.user.id)).toEqual({ balance: adaBefore.balance - charged, held: 0 });
     await expect(page.getByTestId('lab-usage-row').textContent()).resolves.toContain('Success');
+    // Thinking is on by default: the reasoning is there, folded away until opened.
+    await page.getByTestId('lab-reasoning').locator('summary').click();
+    await expect(page.getByTestId('lab-reasoning').textContent()).resolves.toContain('Demo thinking');
     await screenshotBothWidths(page, 'demo-lab-success');
 
     // As myself, with a model that fails: nothing is charged and the usage row says why.
@@ -309,6 +351,49 @@ describe('admin console in Chromium', () => {
       );
     expect(admin.rows).toEqual([{ balance: '1000' }]);
     await screenshotBothWidths(page, 'demo-lab-failure');
+  });
+
+  it('shows the demo lab a tool call with the reasoning, and a JSON answer with thinking off', async () => {
+    const grace = customers[1]!;
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.goto(url('/demo-lab'));
+    await page.getByTestId('user-picker').fill('grace@');
+    await page.getByRole('option', { name: grace.user.email }).click();
+    await page.getByTestId('lab-model').click();
+    await page.getByRole('option', { name: /^demo-chat/ }).click();
+
+    // A sample tool on offer: the model calls it, and the call is what is charged.
+    const before = await accountOf(database.pool(), grace.user.id);
+    await page.getByRole('switch', { name: 'Offer a sample tool' }).click();
+    await page.getByTestId('lab-prompt').fill('What is the weather in Hangzhou?');
+    await page.getByTestId('lab-send').click();
+    const toolCall = page.getByTestId('lab-tool-call');
+    await toolCall.waitFor();
+    await expect(toolCall.textContent()).resolves.toMatch(/get_weather.*\{"city":"demo"\}/s);
+    await expect(page.getByTestId('lab-finish').textContent()).resolves.toContain('tool_calls');
+    await expect(page.getByTestId('lab-reasoning').locator('summary').textContent()).resolves.toMatch(
+      /Reasoning \(\d+ tokens\)/,
+    );
+    await expect(page.getByTestId('lab-output-tokens').textContent()).resolves.toMatch(/\d+ \([1-9]\d*\)/);
+    const charged = Number(await page.getByTestId('lab-charged').textContent());
+    expect(charged).toBeGreaterThan(0);
+    expect(await accountOf(database.pool(), grace.user.id)).toEqual({ balance: before.balance - charged, held: 0 });
+    await screenshotBothWidths(page, 'demo-lab-tool-call');
+
+    // JSON mode with thinking off: a JSON answer and no reasoning.
+    await page.getByRole('switch', { name: 'Offer a sample tool' }).click();
+    await page.getByRole('switch', { name: 'JSON mode' }).click();
+    await page.getByTestId('lab-thinking').getByRole('radio', { name: 'Off' }).click();
+    await page.getByTestId('lab-prompt').fill('Answer in JSON: what is a credit?');
+    await page.getByTestId('lab-send').click();
+    await page.getByTestId('lab-answer').filter({ hasText: 'a demo answer in JSON mode' }).waitFor();
+    expect(JSON.parse((await page.getByTestId('lab-answer').textContent()) ?? '')).toMatchObject({
+      answer: 'a demo answer in JSON mode',
+    });
+    expect(await page.getByTestId('lab-reasoning').count()).toBe(0);
+    expect(await page.getByTestId('lab-tool-call').count()).toBe(0);
+    await expect(page.getByTestId('lab-finish').textContent()).resolves.toContain('stop');
   });
 
   it('ships no secret and no server-only setting in the console bundle', async () => {

@@ -13,11 +13,13 @@ import {
   HttpHeader,
   type ListResponse,
   type ModelView,
+  type PeakHours,
   type RechargeRequest,
   type RechargeResponse,
   type StatsQuery,
   type StatsResponse,
   type UpdateModelPriceRequest,
+  type UpdatePeakHoursRequest,
   type UpdateUserAccessRequest,
   type UserSearchQuery,
 } from '@creditgate/contract';
@@ -33,6 +35,8 @@ export function queryParams(query: object): Record<string, string | number | boo
     ),
   );
 }
+
+const PEAK_HOURS_URL = '/api/admin/pricing/peak-hours';
 
 const userUrl = (id: string): string => `/api/admin/users/${encodeURIComponent(id)}`;
 
@@ -76,6 +80,11 @@ export class AdminApi {
     return httpResource(() => '/api/admin/models');
   }
 
+  /** The hours priced at the peak rates (SPEC §5). */
+  peakHours(): HttpResourceRef<PeakHours | undefined> {
+    return httpResource(() => PEAK_HOURS_URL);
+  }
+
   audit(query: () => AuditQuery): HttpResourceRef<ListResponse<AuditItem> | undefined> {
     return httpResource(() => ({ url: '/api/admin/audit', params: queryParams(query()) }));
   }
@@ -112,6 +121,10 @@ export class AdminApi {
 
   updatePrice(model: string, price: UpdateModelPriceRequest): Observable<AdminModel> {
     return this.http.put<AdminModel>(`/api/admin/models/${encodeURIComponent(model)}`, price);
+  }
+
+  setPeakHours(change: UpdatePeakHoursRequest): Observable<PeakHours> {
+    return this.http.put<PeakHours>(PEAK_HOURS_URL, change);
   }
 
   demoChat(request: DemoLabChatRequest): Observable<ChatResponse> {

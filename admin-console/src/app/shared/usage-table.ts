@@ -6,13 +6,28 @@ import type { AdminUsageItem } from '@creditgate/contract';
 import { StatusChip } from '@app/shared/status-chip';
 
 export type UsageColumn =
-  'createdAt' | 'email' | 'model' | 'endpoint' | 'status' | 'creditsCharged' | 'tokens' | 'latencyMs';
+  | 'createdAt'
+  | 'email'
+  | 'model'
+  | 'endpoint'
+  | 'status'
+  | 'creditsCharged'
+  | 'tokens'
+  | 'cacheHitTokens'
+  | 'reasoningTokens'
+  | 'peak'
+  | 'latencyMs';
 
 /** AI attempts as a table; the page picks the columns (fewer on a phone, no user on a user's page). */
 @Component({
   selector: 'cg-usage-table',
   imports: [DatePipe, DecimalPipe, MatTableModule, RouterLink, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styles: `
+    .rate {
+      white-space: nowrap;
+    }
+  `,
   template: `
     <div class="table-wrap">
       <table mat-table [dataSource]="rows()" class="table" data-testid="usage-table">
@@ -46,6 +61,24 @@ export type UsageColumn =
           <th mat-header-cell *matHeaderCellDef class="number">Tokens in · out</th>
           <td mat-cell *matCellDef="let row" class="number">
             {{ row.promptTokens | number }} · {{ row.completionTokens | number }}
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="cacheHitTokens">
+          <th mat-header-cell *matHeaderCellDef class="number" title="Prompt tokens that hit the provider's cache">
+            Cache hit
+          </th>
+          <td mat-cell *matCellDef="let row" class="number">{{ row.cacheHitTokens | number }}</td>
+        </ng-container>
+        <ng-container matColumnDef="reasoningTokens">
+          <th mat-header-cell *matHeaderCellDef class="number" title="Reasoning tokens (part of the output)">
+            Reasoning
+          </th>
+          <td mat-cell *matCellDef="let row" class="number">{{ row.reasoningTokens | number }}</td>
+        </ng-container>
+        <ng-container matColumnDef="peak">
+          <th mat-header-cell *matHeaderCellDef>Rate</th>
+          <td mat-cell *matCellDef="let row" class="rate">
+            {{ row.peak === null ? '—' : row.peak ? 'Peak' : 'Off-peak' }}
           </td>
         </ng-container>
         <ng-container matColumnDef="latencyMs">

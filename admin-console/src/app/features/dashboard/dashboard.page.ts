@@ -51,6 +51,11 @@ export class DashboardPage {
     const totals = this.totals();
     return totals && totals.requests > 0 ? totals.successes / totals.requests : null;
   });
+  /** The share of prompt tokens the provider's cache served (priced at the cache-hit rate). */
+  protected readonly cacheHitRate = computed(() => {
+    const totals = this.totals();
+    return totals && totals.promptTokens > 0 ? totals.cacheHitTokens / totals.promptTokens : null;
+  });
   protected readonly requestsData = computed(() => {
     const stats = this.current();
     return stats ? requestsChart(stats) : undefined;

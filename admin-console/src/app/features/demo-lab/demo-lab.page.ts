@@ -2,12 +2,19 @@ import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { type AdminUsageItem, type ChatResponse, PROMPT_MAX_CHARS } from '@creditgate/contract';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import {
+  type AdminUsageItem,
+  type ChatResponse,
+  type DemoLabChatRequest,
+  PROMPT_MAX_CHARS,
+} from '@creditgate/contract';
 import { firstValueFrom } from 'rxjs';
 import { AdminApi } from '@app/core/admin-api';
 import { type ApiError, toApiError } from '@app/core/api-error';
@@ -38,6 +45,45 @@ const DEMO_BEHAVIOUR: Record<string, string> = {
   'demo-error': 'provider error: nothing charged',
 };
 
+const FINISH_LABELS: Record<ChatResponse['finishReason'], string> = {
+  stop: 'stop (a complete answer)',
+  length: 'length (cut at the output limit)',
+  tool_calls: 'tool_calls (the model asks for a tool; send its result in the next message)',
+};
+
+/** DeepSeek's thinking switch as the lab offers it: the model's default (on), or fixed on or off. */
+export type ThinkingChoice = 'default' | 'enabled' | 'disabled';
+
+/** The sample tool the lab can offer: a function with a JSON schema, as a client app would send it. */
+export const SAMPLE_TOOL: NonNullable<DemoLabChatRequest['tools']>[number] = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: "Today's weather in a city.",
+    parameters: {
+      type: 'object',
+      properties: {
+        city: { type: 'string', description: 'The city, e.g. Hangzhou' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+      },
+      required: ['city'],
+    },
+  },
+};
+
+/** The lab's switches as the demo-lab request's fields; the defaults are left out. */
+export function chatOptions(choice: {
+  thinking: ThinkingChoice;
+  jsonMode: boolean;
+  offerTool: boolean;
+}): Pick<DemoLabChatRequest, 'thinking' | 'jsonMode' | 'tools'> {
+  return {
+    ...(choice.thinking === 'default' ? {} : { thinking: choice.thinking }),
+    ...(choice.jsonMode ? { jsonMode: true } : {}),
+    ...(choice.offerTool ? { tools: [SAMPLE_TOOL] } : {}),
+  };
+}
+
 /**
  * Sends one prompt as a chosen user (or as yourself) through the real billing path, then shows
  * the outcome, what it cost, the balance before and after, and the usage row it left.
@@ -49,11 +95,13 @@ const DEMO_BEHAVIOUR: Record<string, string> = {
     FormsModule,
     LoadState,
     MatButtonModule,
+    MatButtonToggleModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
     MatSelectModule,
+    MatSlideToggleModule,
     StatusChip,
     UserPicker,
   ],
@@ -76,6 +124,11 @@ export class DemoLabPage {
   protected readonly otherUser = signal<PickedUser | null>(null);
   protected readonly model = linkedSignal(() => this.modelList()[0]?.model ?? '');
   protected readonly prompt = signal('Write a haiku about prepaid credits.');
+  protected readonly thinking = signal<ThinkingChoice>('default');
+  protected readonly jsonMode = signal(false);
+  protected readonly offerTool = signal(false);
+  /** DeepSeek refuses JSON mode when the prompt does not ask for JSON; say so before sending. */
+  protected readonly jsonNotAsked = computed(() => this.jsonMode() && !/json/i.test(this.prompt()));
   protected readonly running = signal(false);
   protected readonly run = signal<LabRun | null>(null);
   protected readonly failure = signal<string | null>(null);
@@ -88,6 +141,10 @@ export class DemoLabPage {
     () => !this.running() && this.target() !== null && this.model() !== '' && this.prompt().trim() !== '',
   );
 
+  protected finishLabel(reason: ChatResponse['finishReason']): string {
+    return FINISH_LABELS[reason];
+  }
+
   protected async send(): Promise<void> {
     const user = this.target();
     if (!this.canSend() || user === null) return;
@@ -99,7 +156,14 @@ export class DemoLabPage {
       let answer: ChatResponse | null = null;
       let error: ApiError | null = null;
       try {
-        answer = await firstValueFrom(this.api.demoChat({ userId: user.id, model, prompt: this.prompt().trim() }));
+        answer = await firstValueFrom(
+          this.api.demoChat({
+            userId: user.id,
+            model,
+            prompt: this.prompt().trim(),
+            ...chatOptions({ thinking: this.thinking(), jsonMode: this.jsonMode(), offerTool: this.offerTool() }),
+          }),
+        );
       } catch (caught) {
         error = toApiError(caught);
       }

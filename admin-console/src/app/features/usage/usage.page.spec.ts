@@ -11,13 +11,17 @@ const row = (index: number, overrides: Partial<AdminUsageItem> = {}): AdminUsage
   id: String(index),
   userId: '00000000-0000-4000-8000-000000000001',
   email: 'ada@example.test',
-  model: 'deepseek-chat',
+  model: 'deepseek-flash',
   status: 'success',
   endpoint: 'chat',
   errorCode: null,
   creditsCharged: 3,
   promptTokens: 12,
   completionTokens: 80,
+  cacheHitTokens: 8,
+  cacheMissTokens: 4,
+  reasoningTokens: 30,
+  peak: false,
   latencyMs: 412,
   createdAt: '2026-11-20T10:00:00.000Z',
   ...overrides,
@@ -69,11 +73,18 @@ describe('UsagePage', () => {
     backend.verify();
   });
 
-  it('shows each attempt with its user, outcome, credits, tokens and latency', async () => {
+  it('shows each attempt with its user, outcome, credits, tokens, cache hits, reasoning, rate and latency', async () => {
     (await nextRequest('/api/admin/usage')).flush({
       items: [
         row(1),
-        row(2, { status: 'timeout', errorCode: 'AI_PROVIDER_TIMEOUT', creditsCharged: 0, endpoint: 'openai' }),
+        row(2, {
+          status: 'timeout',
+          errorCode: 'AI_PROVIDER_TIMEOUT',
+          creditsCharged: 0,
+          endpoint: 'openai',
+          peak: true,
+        }),
+        row(3, { cacheHitTokens: 1200, reasoningTokens: 0, peak: null }),
       ],
       nextCursor: null,
     } satisfies ListResponse<AdminUsageItem>);
@@ -83,8 +94,20 @@ describe('UsagePage', () => {
       Array.from(tableRow.querySelectorAll('td'), (cell) => cell.textContent.trim()),
     );
     expect(cells.map((cellsOfRow) => cellsOfRow.slice(1))).toEqual([
-      ['ada@example.test', 'deepseek-chat', '/api/ai/chat', 'Success', '3', '12 · 80', '412 ms'],
-      ['ada@example.test', 'deepseek-chat', '/v1', 'Timeout', '0', '12 · 80', '412 ms'],
+      [
+        'ada@example.test',
+        'deepseek-flash',
+        '/api/ai/chat',
+        'Success',
+        '3',
+        '12 · 80',
+        '8',
+        '30',
+        'Off-peak',
+        '412 ms',
+      ],
+      ['ada@example.test', 'deepseek-flash', '/v1', 'Timeout', '0', '12 · 80', '8', '30', 'Peak', '412 ms'],
+      ['ada@example.test', 'deepseek-flash', '/api/ai/chat', 'Success', '3', '12 · 80', '1,200', '0', '—', '412 ms'],
     ]);
   });
 

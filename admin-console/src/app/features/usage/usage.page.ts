@@ -101,8 +101,20 @@ export class UsagePage {
   protected readonly hasFilters = computed(() => Object.values(this.filters()).some((value) => value !== undefined));
   protected readonly columns = computed((): UsageColumn[] =>
     this.narrow()
-      ? ['createdAt', 'status', 'creditsCharged']
-      : ['createdAt', 'email', 'model', 'endpoint', 'status', 'creditsCharged', 'tokens', 'latencyMs'],
+      ? ['createdAt', 'status', 'creditsCharged', 'peak']
+      : [
+          'createdAt',
+          'email',
+          'model',
+          'endpoint',
+          'status',
+          'creditsCharged',
+          'tokens',
+          'cacheHitTokens',
+          'reasoningTokens',
+          'peak',
+          'latencyMs',
+        ],
   );
 
   protected clearFilters(): void {

@@ -63,7 +63,17 @@ export class UserDetailPage {
   protected readonly usageColumns = computed((): UsageColumn[] =>
     this.narrow()
       ? ['createdAt', 'status', 'creditsCharged']
-      : ['createdAt', 'model', 'status', 'creditsCharged', 'tokens', 'latencyMs'],
+      : [
+          'createdAt',
+          'model',
+          'status',
+          'creditsCharged',
+          'tokens',
+          'cacheHitTokens',
+          'reasoningTokens',
+          'peak',
+          'latencyMs',
+        ],
   );
 
   protected recharge(user: AdminUserDetail): void {
