@@ -14,6 +14,7 @@ module.exports = {
   // One real PostgreSQL per test run; each test file makes its own database on it.
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/stop-backends.ts'],
   testTimeout: 60_000,
   slowTestThreshold: 30,
 };

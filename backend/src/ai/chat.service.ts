@@ -13,7 +13,7 @@ import {
   type CompletionRequest,
   type CompletionResult,
 } from '#src/ai/providers/ai-provider.js';
-import { deliveredAnything, StreamCollector, streamFailureOf } from '#src/ai/stream-collector.js';
+import { deliveredAnything, StreamCollector, streamResultOf } from '#src/ai/stream-collector.js';
 import { AppError } from '#src/common/app-error.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
@@ -123,28 +123,19 @@ export class ChatService {
             deadline.end();
           }
           const latencyMs = Math.round(performance.now() - started);
-          const reason = streamFailureOf(ending);
+          const result = streamResultOf(ending);
           const { delivered } = ending;
-          if (reason === undefined) {
+          if (result.answered) {
             return this.billing.settle(
               reserved,
-              {
-                message: delivered,
-                finishReason:
-                  ending.finishReason === 'length'
-                    ? 'length'
-                    : ending.finishReason === 'tool_calls'
-                      ? 'tool_calls'
-                      : 'stop',
-                usage: ending.usage,
-              },
+              { message: delivered, finishReason: result.finishReason, usage: ending.usage },
               { latencyMs, slot, delivered: true },
             );
           }
-          const failure = failureOf(reason, this.timeoutMessage(reason, deadline));
+          const failure = failureOf(result.failure, this.timeoutMessage(result.failure, deadline));
           // An empty answer costs nothing even when its thinking was streamed (SPEC §5); a stream
           // that broke with nothing delivered costs nothing either.
-          if (reason.outcome === 'empty' || !deliveredAnything(delivered)) {
+          if (result.failure.outcome === 'empty' || !deliveredAnything(delivered)) {
             throw await this.billing.release(reserved, failure, latencyMs);
           }
           // Part of the answer reached the client before the stream broke: that part is charged.

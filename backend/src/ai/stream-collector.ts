@@ -2,6 +2,7 @@ import type { CallFailure } from '#src/ai/chat-failures.js';
 import type { StreamSink } from '#src/ai/chat-outcome.js';
 import {
   type AssistantMessage,
+  type FinishReason,
   hasAnswer,
   isAnswerFinish,
   type ReportedUsage,
@@ -106,15 +107,22 @@ export class StreamCollector {
 }
 
 /**
- * Why a stream that is not a whole answer failed: its transport failure, or else how it finished —
- * no finish at all is a truncated answer, a normal finish with nothing in it is empty.
+ * What a consumed stream amounts to: a whole answer and how it finished, or why it is not one — its
+ * transport failure, or else how it finished: no finish at all is a truncated answer, an abnormal
+ * finish is the provider's failure, and a normal finish with nothing in it is empty.
  */
-export function streamFailureOf(ending: StreamEnding): CallFailure | undefined {
-  if (ending.failure !== undefined) return ending.failure;
+export function streamResultOf(
+  ending: StreamEnding,
+): { answered: true; finishReason: FinishReason } | { answered: false; failure: CallFailure } {
+  if (ending.failure !== undefined) return { answered: false, failure: ending.failure };
   const { finishReason } = ending;
-  if (finishReason === undefined) return { outcome: 'upstream_error', status: undefined };
-  if (!isAnswerFinish(finishReason)) return { outcome: 'bad_finish', finishReason };
-  return hasAnswer(ending.delivered) ? undefined : { outcome: 'empty' };
+  if (finishReason === undefined) {
+    return { answered: false, failure: { outcome: 'upstream_error', status: undefined } };
+  }
+  if (!isAnswerFinish(finishReason)) return { answered: false, failure: { outcome: 'bad_finish', finishReason } };
+  return hasAnswer(ending.delivered)
+    ? { answered: true, finishReason }
+    : { answered: false, failure: { outcome: 'empty' } };
 }
 
 /** True when any output reached the client: content, reasoning or a tool call. */

@@ -26,6 +26,29 @@ export interface BackendProcess {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
+/** Backends started by this test file and not yet exited. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills whatever backend a test file left running — one whose test failed before it could stop it —
+ * so that its open pipes cannot keep jest from exiting (test/support/stop-backends.ts runs it after
+ * every file).
+ */
+export async function stopBackends(): Promise<void> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => {
+            resolve();
+          });
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 /**
  * The built backend (`dist/main.js`, as `npm start` runs it) in a child process: the real boot path,
  * embedded database included. Build first (`nx run backend:build`; the test target depends on it).
@@ -37,6 +60,8 @@ export function startBackend(env: Record<string, string>): BackendProcess {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
