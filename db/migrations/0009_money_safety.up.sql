@@ -5,8 +5,9 @@
 --    refuses "\u0000" and lone surrogates, which any answer may contain, and the refusal used to come
 --    after the charge. The text round-trips byte for byte.
 -- 2. Any streamed answer that reached the client before it broke (the upstream stopped, was cut by a
---    deadline, or finished with content_filter) is charged for the delivered part, as a client
---    disconnect already was (0005). The usage row keeps the status that says how the stream ended.
+--    deadline, or finished with content_filter), and the streamed reasoning of an answer that came
+--    back empty, is charged for the delivered part, as a client disconnect already was (0005). The
+--    usage row keeps the status that says how the stream ended.
 -- 3. settle_hold_logged answers the same settlement again for a hold it already settled, so that
 --    the backend can retry a settle whose commit it did not hear about without charging twice or
 --    taking the charge for a lost hold; and it records the error code of a charged broken stream.
@@ -15,7 +16,7 @@ ALTER TABLE idempotency_records ALTER COLUMN response_body TYPE text USING respo
 
 ALTER TABLE usage_logs DROP CONSTRAINT usage_logs_charged_only_for_delivered_answers;
 ALTER TABLE usage_logs ADD CONSTRAINT usage_logs_charged_only_for_delivered_content
-  CHECK (status IN ('success', 'client_closed', 'timeout', 'provider_error') OR credits_charged = 0);
+  CHECK (status IN ('success', 'client_closed', 'timeout', 'provider_error', 'empty_response') OR credits_charged = 0);
 
 DROP FUNCTION settle_hold_logged(uuid, bigint, text, text, text, text, text, integer, integer, integer, integer, text);
 CREATE FUNCTION settle_hold_logged(

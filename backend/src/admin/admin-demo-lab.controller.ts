@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AdminDemoLabService } from '#src/admin/admin-demo-lab.service.js';
 import { DemoLabChatDto } from '#src/admin/dto/admin-users.dto.js';
 import { type AuthenticatedUser, CurrentUser, Roles } from '#src/common/auth.decorators.js';
-import { ClientGone, RequestId } from '#src/common/request-context.decorators.js';
+import { ClientGone, RawBody, RequestId } from '#src/common/request-context.decorators.js';
 import type { ChatResponse } from '#src/contract/index.js';
 
 @ApiTags('admin')
@@ -18,9 +18,10 @@ export class AdminDemoLabController {
   chat(
     @CurrentUser() admin: AuthenticatedUser,
     @Body() body: DemoLabChatDto,
+    @RawBody() raw: Record<string, unknown>,
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
   ): Promise<ChatResponse> {
-    return this.demoLab.chat(admin.id, body, { requestId, clientGone });
+    return this.demoLab.chat(admin.id, body, raw, { requestId, clientGone });
   }
 }

@@ -140,7 +140,7 @@ export class ChatBilling implements OnModuleDestroy {
    */
   async settle(reserved: Reserved, answer: Answer, options: SettleOptions): Promise<ChatOutcome> {
     const { price } = reserved;
-    const usage = answer.usage?.usage ?? this.estimateUsage(reserved, answer.message);
+    const usage = this.usableUsage(reserved, answer) ?? this.estimateUsage(reserved, answer.message);
     const status = options.failure?.status ?? UsageStatus.Success;
     const entry = this.usageEntry(reserved, status, options.failure?.code ?? null, {
       latencyMs: options.latencyMs,
@@ -294,6 +294,24 @@ export class ChatBilling implements OnModuleDestroy {
       latencyMs: entry.latencyMs,
       credits,
     });
+  }
+
+  /**
+   * The provider's usage, unless it says no output was made while output was delivered: a count that
+   * low would charge only the request credits (0 for DeepSeek's models). Treated as none, once logged.
+   */
+  private usableUsage(attempt: Attempt, answer: Answer): TokenUsage | undefined {
+    const reported = answer.usage?.usage;
+    if (reported === undefined || reported.completionTokens > 0) return reported;
+    const { message } = answer;
+    const output =
+      message.content.trim() !== '' || (message.reasoningContent ?? '') !== '' || message.toolCalls !== undefined;
+    if (!output) return reported;
+    this.logger.warn(
+      { model: attempt.price.model, requestId: attempt.context.requestId },
+      'The AI provider reported no output tokens for an answer with output; charging the safe-side estimate instead',
+    );
+    return undefined;
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { AssistantMessage, FinishReason, OutputDelta, TokenUsage } from '#src/ai/providers/ai-provider.js';
-import type { ChatMessageInput, ChatRequest, ErrorCode } from '#src/contract/index.js';
+import { forwardedChatProblems } from '#src/ai/dto/chat-shapes.validation.js';
+import { AppError } from '#src/common/app-error.js';
+import { type ChatMessageInput, type ChatRequest, ErrorCode } from '#src/contract/index.js';
 
 /** A chat message as OpenAI and DeepSeek define it, kept exactly as the client sent it. */
 export type ChatMessage = ChatMessageInput;
@@ -18,11 +20,35 @@ export interface ChatInput {
   maxTokens?: number;
 }
 
-/** `POST /api/ai/chat`'s body (also the demo lab's) as a chat: the prompt as one user message, or the messages. */
-export function chatInputFrom(request: ChatRequest): ChatInput {
+/** The top-level fields of `POST /api/ai/chat`. */
+export const CHAT_REQUEST_FIELDS = [
+  'prompt',
+  'messages',
+  'model',
+  'maxTokens',
+] as const satisfies readonly (keyof ChatRequest)[];
+
+/**
+ * `POST /api/ai/chat`'s body (also the demo lab's) as a chat: the prompt as one user message, or the
+ * messages as the client sent them (`raw`, checked once more: see `forwardedChatProblems`).
+ */
+export function chatInputFrom(
+  request: ChatRequest,
+  raw: Readonly<Record<string, unknown>>,
+  allowedFields: readonly string[] = CHAT_REQUEST_FIELDS,
+): ChatInput {
+  const problems = forwardedChatProblems(raw, allowedFields);
+  if (problems.length > 0) {
+    throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [
+      { field: 'body', messages: problems },
+    ]);
+  }
   return {
     endpoint: 'chat',
-    messages: request.messages ?? [{ role: 'user', content: request.prompt ?? '' }],
+    messages:
+      request.messages === undefined
+        ? [{ role: 'user', content: request.prompt ?? '' }]
+        : (raw['messages'] as ChatMessage[]),
     options: {},
     ...(request.model === undefined ? {} : { model: request.model }),
     ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),

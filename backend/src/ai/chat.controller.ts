@@ -5,7 +5,7 @@ import { toChatResponse } from '#src/ai/chat.presenter.js';
 import { ChatService } from '#src/ai/chat.service.js';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
-import { ClientGone, RequestId } from '#src/common/request-context.decorators.js';
+import { ClientGone, RawBody, RequestId } from '#src/common/request-context.decorators.js';
 import { type ChatResponse, HttpHeader, type ListResponse, type ModelView } from '#src/contract/index.js';
 import { RateLimit, RateLimitName } from '#src/rate-limit/rate-limit.decorator.js';
 
@@ -21,12 +21,13 @@ export class ChatController {
   chat(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ChatRequestDto,
+    @RawBody() raw: Record<string, unknown>,
     @Headers(HttpHeader.IdempotencyKey) idempotencyKey: string | undefined,
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
   ): Promise<ChatResponse> {
     const context = { requestId, clientGone, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-    return this.chats.complete(user, chatInputFrom(body), context).then(toChatResponse);
+    return this.chats.complete(user, chatInputFrom(body, raw), context).then(toChatResponse);
   }
 
   /** Models usable now, with prices; a user-facing list, never paged. */

@@ -103,7 +103,8 @@ export class ChatService {
    */
   async stream(user: AuthenticatedUser, input: ChatInput, context: ChatContext, sink: StreamSink): Promise<void> {
     const attempt = await this.prepare(user, input, context);
-    const collector = new StreamCollector(sink, attempt.price.model);
+    const jsonMode = (input.options['response_format'] as { type?: unknown } | undefined)?.type === 'json_object';
+    const collector = new StreamCollector(sink, attempt.price.model, jsonMode);
     let outcome: ChatOutcome | undefined;
     try {
       outcome = await this.idempotency.once<ChatOutcome | undefined>(
@@ -133,12 +134,13 @@ export class ChatService {
             );
           }
           const failure = failureOf(result.failure, this.timeoutMessage(result.failure, deadline));
-          // An empty answer costs nothing even when its thinking was streamed (SPEC §5); a stream
-          // that broke with nothing delivered costs nothing either.
-          if (result.failure.outcome === 'empty' || !deliveredAnything(delivered)) {
+          // Nothing reached the client: nothing is charged. (A blank JSON answer's reasoning was held
+          // back, so it is here too.)
+          if (!deliveredAnything(delivered)) {
             throw await this.billing.release(reserved, failure, latencyMs);
           }
-          // Part of the answer reached the client before the stream broke: that part is charged.
+          // Part of the answer reached the client before the stream broke, or its thinking before an
+          // empty answer (max_tokens spent on reasoning): what was delivered is charged.
           const partial = await this.billing.settle(
             reserved,
             { message: delivered, finishReason: 'length', usage: ending.usage },

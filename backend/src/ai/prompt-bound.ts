@@ -11,6 +11,12 @@ const TEMPLATE_TOKENS_PER_MESSAGE = 8;
  */
 export const IMAGE_TOKEN_BOUND = 16_384;
 
+/**
+ * The instructions DeepSeek's chat template wraps tool definitions in (fixed text, a few hundred
+ * bytes in the published template), counted once when tools are offered.
+ */
+export const TOOL_PREAMBLE_TOKENS = 512;
+
 const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8');
 const jsonBytesOf = (value: unknown): number => bytesOf(JSON.stringify(value));
 
@@ -18,7 +24,8 @@ const jsonBytesOf = (value: unknown): number => bytesOf(JSON.stringify(value));
  * An upper bound of the prompt's tokens without running the tokenizer: DeepSeek's byte-level BPE
  * never makes more tokens than the text has UTF-8 bytes. Counted: every text part, every other
  * field of a message as JSON (tool calls, reasoning, tool call ids), the template's few tokens per
- * message, the tool definitions as JSON, and `IMAGE_TOKEN_BOUND` per image.
+ * message, the tool definitions as JSON with the template's preamble for them, and
+ * `IMAGE_TOKEN_BOUND` per image.
  */
 export function promptTokenBound(input: Pick<ChatInput, 'messages' | 'options'>): number {
   let bound = 0;
@@ -31,5 +38,5 @@ export function promptTokenBound(input: Pick<ChatInput, 'messages' | 'options'>)
     }
   }
   const { tools } = input.options;
-  return bound + (tools === undefined ? 0 : jsonBytesOf(tools));
+  return bound + (tools === undefined ? 0 : TOOL_PREAMBLE_TOKENS + jsonBytesOf(tools));
 }

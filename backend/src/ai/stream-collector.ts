@@ -5,6 +5,7 @@ import {
   type FinishReason,
   hasAnswer,
   isAnswerFinish,
+  type OutputDelta,
   type ReportedUsage,
   type StreamEvent,
   StreamFailure,
@@ -27,10 +28,19 @@ export interface StreamEnding {
  * (opening the response with the first), and assembles what was delivered — content, reasoning and
  * tool calls (their pieces joined by index) — with how it finished and the usage: everything the
  * bill needs afterwards.
+ *
+ * With `holdBackReasoning` (JSON mode), reasoning is sent only once the answer has begun (non-blank
+ * content or a tool call): a JSON answer that comes back blank costs nothing (SPEC §5), so its
+ * reasoning must not reach the client either — else blank JSON would be a way to read the model's
+ * thinking for free. The response still opens at the first reasoning, so the connection is kept
+ * alive meanwhile.
  */
 export class StreamCollector {
   private content = '';
   private reasoning = '';
+  /** Reasoning received and not sent yet (`holdBackReasoning`, before the answer began). */
+  private heldReasoning = '';
+  private answerBegun = false;
   private readonly toolCalls = new Map<number, ToolCall>();
   private finishReason: string | undefined;
   private usage: ReportedUsage | undefined;
@@ -40,6 +50,7 @@ export class StreamCollector {
   constructor(
     private readonly sink: StreamSink,
     private readonly model: string,
+    private readonly holdBackReasoning = false,
   ) {}
 
   /** True once the first output went out: from then on, failures are told in the stream. */
@@ -56,8 +67,7 @@ export class StreamCollector {
             const { type, ...delta } = event;
             if (!this.opened) this.sink.open(this.model);
             this.opened = true;
-            this.sink.delta(delta);
-            this.collect(event);
+            this.send(delta);
             break;
           }
           case 'finish':
@@ -80,7 +90,28 @@ export class StreamCollector {
     };
   }
 
-  private collect(delta: Extract<StreamEvent, { type: 'delta' }>): void {
+  /** Sends a delta, or keeps its reasoning back until the answer begins (`holdBackReasoning`). */
+  private send(delta: OutputDelta): void {
+    this.answerBegun ||= (delta.content ?? '').trim() !== '' || (delta.toolCalls?.length ?? 0) > 0;
+    if (this.holdBackReasoning && !this.answerBegun) {
+      const { reasoningContent, ...rest } = delta;
+      this.heldReasoning += reasoningContent ?? '';
+      if (Object.keys(rest).length > 0) this.deliver(rest);
+      return;
+    }
+    if (this.heldReasoning !== '') {
+      this.deliver({ reasoningContent: this.heldReasoning });
+      this.heldReasoning = '';
+    }
+    this.deliver(delta);
+  }
+
+  private deliver(delta: OutputDelta): void {
+    this.sink.delta(delta);
+    this.collect(delta);
+  }
+
+  private collect(delta: OutputDelta): void {
     this.content += delta.content ?? '';
     this.reasoning += delta.reasoningContent ?? '';
     for (const piece of delta.toolCalls ?? []) {
@@ -114,8 +145,10 @@ export class StreamCollector {
 export function streamResultOf(
   ending: StreamEnding,
 ): { answered: true; finishReason: FinishReason } | { answered: false; failure: CallFailure } {
-  if (ending.failure !== undefined) return { answered: false, failure: ending.failure };
   const { finishReason } = ending;
+  // A whole answer whose connection broke after its finish (before the usage or `[DONE]`) is whole.
+  if (isAnswerFinish(finishReason) && hasAnswer(ending.delivered)) return { answered: true, finishReason };
+  if (ending.failure !== undefined) return { answered: false, failure: ending.failure };
   if (finishReason === undefined) {
     return { answered: false, failure: { outcome: 'upstream_error', status: undefined } };
   }

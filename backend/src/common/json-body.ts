@@ -32,9 +32,24 @@ const MAX_DEPTH = 32;
 /** The routes whose bodies are chats; every other body is a small form. */
 const chatPaths = new Set(['/api/ai/chat', '/v1/chat/completions', '/api/admin/demo-lab/chat']);
 
+const routeOf = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
+
+/** The bytes of each chat body as received, until the request is gone. */
+const chatBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/**
+ * A chat body exactly as the client sent it. Chats forward fields upstream as sent, but the
+ * validation pipe deletes keys such as `__proto__`, `constructor` and `prototype` from the parsed
+ * body in place (so that class-transformer cannot be led into prototype pollution): a fresh parse of
+ * these bytes is what is forwarded (`@RawBody()`), and checked once more before it is.
+ */
+export function chatBodyOf(request: IncomingMessage): Buffer | undefined {
+  return chatBodies.get(request);
+}
+
 /** The limits for a request path (routing ignores case and a trailing slash, so these do too). */
 export function bodyLimitsFor(path: string, configuredBytes: number): BodyLimits {
-  const route = path.toLowerCase().replace(/\/+$/, '');
+  const route = routeOf(path);
   if (route.startsWith('/api/auth/')) {
     return { bytes: Math.min(AUTH_BODY_BYTES, configuredBytes), members: AUTH_BODY_MEMBERS, depth: MAX_DEPTH };
   }
@@ -163,9 +178,11 @@ export function useJsonBodies(app: NestExpressApplication, configuredBytes: numb
   app.useBodyParser('json', {
     limit: configuredBytes,
     verify: (request: IncomingMessage & { path?: string }, _response: ServerResponse, body: Buffer) => {
-      const limits = bodyLimitsFor(request.path ?? request.url ?? '/', configuredBytes);
+      const path = request.path ?? request.url ?? '/';
+      const limits = bodyLimitsFor(path, configuredBytes);
       if (body.length > limits.bytes) throw tooLarge(limits);
       checkJsonShape(body, limits);
+      if (chatPaths.has(routeOf(path))) chatBodies.set(request, body);
     },
   });
 }

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { chatBodyOf } from '#src/common/json-body.js';
 import { requestIdOf } from '#src/common/request-id.js';
 
 /** The request's id (X-Request-Id), for logs and usage rows. */
@@ -21,10 +22,11 @@ export const ClientGone = createParamDecorator((_data: unknown, context: Executi
 });
 
 /**
- * The JSON body exactly as the client sent it (parsed, not validated or transformed), for fields
- * forwarded upstream as sent. Use it beside a validated `@Body()` DTO, which is what checks it.
+ * A chat's JSON body exactly as the client sent it: a fresh parse of its bytes (`chatBodyOf`), not the
+ * parsed body the validation pipe has checked and trimmed. For fields forwarded upstream as sent; use
+ * it beside the validated `@Body()` DTO, and check what is forwarded (`checkForwardedChat`).
  */
-export const RawBody = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Record<string, unknown> =>
-    (context.switchToHttp().getRequest<Request>().body ?? {}) as Record<string, unknown>,
-);
+export const RawBody = createParamDecorator((_data: unknown, context: ExecutionContext): Record<string, unknown> => {
+  const bytes = chatBodyOf(context.switchToHttp().getRequest<Request>());
+  return bytes === undefined ? {} : (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
+});

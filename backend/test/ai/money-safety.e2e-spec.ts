@@ -285,6 +285,24 @@ describe('money safety', () => {
     });
   });
 
+  it('usage that reports no output for an answer with output is treated as none reported', async () => {
+    const { session } = await newSession();
+    fake.behave({
+      kind: 'answer',
+      content: 'Four',
+      rawUsage: { prompt_tokens: 10, completion_tokens: 0, total_tokens: 10 },
+    });
+
+    const response = await request(testApp.http)
+      .post('/api/ai/chat')
+      .set('Authorization', `Bearer ${session.accessToken}`)
+      .send({ prompt: 'go', model: MODEL, maxTokens: MAX_TOKENS })
+      .expect(200);
+
+    // Not 1 credit (the request fee alone): prompt bound 10, 4 bytes of answer → 1 + ceil(10/1000 + 4) = 6.
+    expect(response.body).toMatchObject({ creditsCharged: 6 });
+  });
+
   describe('a settle that meets a database fault', () => {
     it('a transient error (serialization failure) is retried: answered and charged once', async () => {
       const { session } = await newSession();

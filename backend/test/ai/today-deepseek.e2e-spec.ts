@@ -79,6 +79,26 @@ describe("today's DeepSeek through /v1 and /api/ai/chat", () => {
     };
   }
 
+  /** A streamed chat read to its end: the reasoning and content that arrived, and the error that ended it. */
+  async function readThinkingStream(
+    client: OpenAI,
+    params: Omit<OpenAI.ChatCompletionCreateParamsStreaming, 'stream'>,
+  ): Promise<{ reasoning: string; content: string; error: Error | undefined }> {
+    let reasoning = '';
+    let content = '';
+    try {
+      const stream = await client.chat.completions.create({ ...params, stream: true });
+      for await (const chunk of stream) {
+        const delta: { content?: string | null; reasoning_content?: string } | undefined = chunk.choices[0]?.delta;
+        reasoning += delta?.reasoning_content ?? '';
+        content += delta?.content ?? '';
+      }
+      return { reasoning, content, error: undefined };
+    } catch (error) {
+      return { reasoning, content, error: error as Error };
+    }
+  }
+
   async function usageRows(userId: string) {
     const { rows } = await owner().query<Record<string, unknown>>(
       `SELECT status, credits_charged, prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens,
@@ -202,6 +222,15 @@ describe("today's DeepSeek through /v1 and /api/ai/chat", () => {
       ['an unknown field', { logit_bias: { 1: 2 } }],
       ['a tool message without tool_call_id', { messages: [{ role: 'tool', content: 'x' }] }],
       ['maxTokens above the model maximum', { max_tokens: 393_217 }],
+      ['thinking as an array', { thinking: [] }],
+      ['response_format as an array', { response_format: [{ type: 'json_object' }] }],
+      ['stream_options as an array', { stream: true, stream_options: [] }],
+      ['a message with a key named constructor', { messages: [{ role: 'user', content: 'x', constructor: 1 }] }],
+      [
+        'a message with a key named __proto__',
+        { messages: [JSON.parse('{"role":"user","content":"x","__proto__":{"a":1}}')] },
+      ],
+      ['a top-level __proto__ key', JSON.parse('{"__proto__":{"admin":true}}') as object],
     ])('answers %s with 400, before any upstream call', async (_what, change) => {
       const { session } = await newSession();
 
@@ -259,6 +288,45 @@ describe("today's DeepSeek through /v1 and /api/ai/chat", () => {
   });
 
   describe('tools', () => {
+    /** A schema with properties named as JavaScript's own, sent as raw JSON so they stay own keys. */
+    const schemaNamed = (names: string[]): string =>
+      `{"type":"object","properties":{${names.map((name) => `"${name}":{"type":"string"}`).join(',')}},"required":["size"]}`;
+    const bodyWithSchema = (names: string[]): string =>
+      `{"model":"deepseek-flash","messages":[{"role":"user","content":"Build it"}],` +
+      `"tools":[{"type":"function","function":{"name":"build","parameters":${schemaNamed(names)}}}]}`;
+
+    it('a tool schema naming properties __proto__, constructor and prototype reaches DeepSeek untouched', async () => {
+      const { session } = await newSession();
+      const names = ['__proto__', 'constructor', 'prototype', 'size'];
+
+      await request(testApp.http)
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${session.accessToken}`)
+        .set('Content-Type', 'application/json')
+        .send(bodyWithSchema(names))
+        .expect(200);
+
+      const tools = fake.requests[0]?.body.tools as { function: { parameters: { properties: object } } }[];
+      expect(Object.keys(tools[0]?.function.parameters.properties ?? {})).toEqual(names);
+    });
+
+    it('one Idempotency-Key with schemas that differ only by such a property is 422, not a replay', async () => {
+      const { session } = await newSession();
+      const send = (names: string[]) =>
+        request(testApp.http)
+          .post('/v1/chat/completions')
+          .set('Authorization', `Bearer ${session.accessToken}`)
+          .set('Idempotency-Key', 'schema-key')
+          .set('Content-Type', 'application/json')
+          .send(bodyWithSchema(names));
+
+      await send(['size']).expect(200);
+      const second = await send(['size', 'constructor']);
+
+      expect(second.status).toBe(422);
+      expect(fake.requests).toHaveLength(1);
+    });
+
     it('a tool round trip: the call is charged, then the tool result is answered', async () => {
       const { client, session } = await newSession();
       fake.behave({
@@ -365,23 +433,76 @@ describe("today's DeepSeek through /v1 and /api/ai/chat", () => {
       expect(await accountOf(owner(), session.user.id)).toEqual(charged);
     });
 
-    it('a streamed blank JSON answer with its thinking delivered still costs nothing', async () => {
+    it('a streamed blank JSON answer costs nothing, and its thinking was never sent', async () => {
       const { client, session } = await newSession();
-      fake.behave({ kind: 'answer', content: '', blankJson: true });
+      fake.behave({ kind: 'answer', content: '', blankJson: true, reasoning: 'A secret worth reading.' });
 
-      const stream = await client.chat.completions.create({
+      const { reasoning, error } = await readThinkingStream(client, {
         model: 'deepseek-flash',
         messages: [{ role: 'user', content: 'Answer in json: ok?' }],
         response_format: { type: 'json_object' },
-        stream: true,
       });
-      const drain = async () => {
-        let chunks = 0;
-        for await (const chunk of stream) chunks += chunk.choices.length;
-        return chunks;
-      };
-      await expect(drain()).rejects.toThrow(/nothing/);
+
+      expect(error?.message).toMatch(/nothing; you were not charged/);
+      // Sent, it would make blank JSON a way to read the model's thinking for free.
+      expect(reasoning).toBe('');
       expect(await accountOf(owner(), session.user.id)).toEqual({ balance: 1000, held: 0 });
+    });
+
+    it('in JSON mode the thinking is held back until the answer begins, then sent in full', async () => {
+      const { client } = await newSession();
+      fake.behave({ kind: 'answer', content: '{"ok":true}', reasoning: 'Think first, then answer.' });
+
+      const { reasoning, content, error } = await readThinkingStream(client, {
+        model: 'deepseek-flash',
+        messages: [{ role: 'user', content: 'Answer in json: ok?' }],
+        response_format: { type: 'json_object' },
+      });
+
+      expect(error).toBeUndefined();
+      expect(reasoning).toBe('Think first, then answer.');
+      expect(content).toBe('{"ok":true}');
+    });
+
+    it('thinking streamed before an empty answer (max_tokens spent on reasoning) is charged as delivered', async () => {
+      const { client, session } = await newSession();
+      const thought = 'The full answer is 42. '.repeat(20);
+      fake.behave({ kind: 'answer', content: '', reasoning: thought, finishReason: 'length', usage: null });
+
+      const { reasoning, error } = await readThinkingStream(client, {
+        model: 'deepseek-flash',
+        max_completion_tokens: 120,
+        messages: [{ role: 'user', content: 'go' }],
+      });
+
+      expect(reasoning).toBe(thought);
+      expect(error?.message).toMatch(/answered with nothing; you were charged \d+ credits/);
+      const [row] = await usageRows(session.user.id);
+      expect(row).toMatchObject({ status: 'empty_response' });
+      expect(Number(row?.['credits_charged'])).toBeGreaterThan(0);
+      // Not streamed, nothing reaches the client: nothing is charged (SPEC §5's empty answer).
+      await expect(
+        client.chat.completions.create({
+          model: 'deepseek-flash',
+          max_completion_tokens: 120,
+          messages: [{ role: 'user', content: 'go' }],
+        }),
+      ).rejects.toMatchObject({ status: 500, code: ErrorCode.AiEmptyResponse });
+      expect((await usageRows(session.user.id))[1]).toMatchObject({ status: 'empty_response', credits_charged: '0' });
+    });
+
+    it('a stream whose connection breaks after its finish is a whole answer, charged once', async () => {
+      const { client, session } = await newSession();
+      fake.behave({ kind: 'answer', content: 'All of it.', usage: null, dropAfterFinish: true });
+
+      const { content, error } = await readThinkingStream(client, {
+        model: 'deepseek-chat',
+        messages: [{ role: 'user', content: 'go' }],
+      });
+
+      expect(error).toBeUndefined();
+      expect(content).toBe('All of it.');
+      expect(await usageRows(session.user.id)).toEqual([expect.objectContaining({ status: 'success' })]);
     });
 
     it('JSON mode without the word "json" is DeepSeek’s 400, passed on as 400 and not charged', async () => {

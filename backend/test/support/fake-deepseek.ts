@@ -40,6 +40,8 @@ export interface FakeAnswer {
   toolCalls?: FakeToolCall[];
   /** JSON mode gone wrong: DeepSeek replaces output that is not JSON with spaces, finish `stop`. */
   blankJson?: true;
+  /** Streams only: the connection breaks right after the finish chunk (no usage chunk, no `[DONE]`). */
+  dropAfterFinish?: true;
 }
 
 /** What the fake answers to the next well-formed requests (until told otherwise). */
@@ -497,6 +499,12 @@ export class FakeDeepSeek {
       }
     }
     send(choice({ content: calls ? null : '' }, null, finishReason));
+    if (behaviour.dropAfterFinish === true) {
+      // The whole answer and its finish went out; the connection breaks before the usage and [DONE].
+      await sleep(20);
+      response.socket?.destroy();
+      return;
+    }
     // As DeepSeek: the usage chunk only for a request that asked for it.
     if (usage && ask.includeUsage) send([], { usage });
     response.end('data: [DONE]\n\n');

@@ -213,3 +213,33 @@ export function Satisfies(checker: Checker, options: { each?: boolean } = {}): P
     });
   };
 }
+
+/**
+ * The fields of a raw chat body that are forwarded upstream, checked once more as they will be sent:
+ * the validation pipe saw a copy without keys such as `__proto__` or `constructor` (it deletes them),
+ * so a message or tool carrying one, or such a top-level key, is found here. A tool's `parameters`
+ * stay free-form: a JSON schema may well name a property `constructor`. Answers the problems.
+ */
+export function forwardedChatProblems(
+  raw: Readonly<Record<string, unknown>>,
+  allowedKeys: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!allowedKeys.includes(key)) problems.push(`property ${key} should not exist`);
+  }
+  const { messages, tools } = raw;
+  if (Array.isArray(messages)) {
+    for (const [index, message] of messages.entries()) {
+      const problem = checkMessage(message);
+      if (problem !== undefined) problems.push(`messages[${index}]: ${problem}`);
+    }
+  }
+  if (Array.isArray(tools)) {
+    for (const [index, tool] of tools.entries()) {
+      const problem = checkTool(tool);
+      if (problem !== undefined) problems.push(`tools[${index}]: ${problem}`);
+    }
+  }
+  return problems;
+}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ChatService } from '#src/ai/chat.service.js';
@@ -30,6 +30,8 @@ export class OpenAiController {
 
   /** Writes its own response: JSON, or server-sent events when `stream` is true. */
   @Post('chat/completions')
+  // The response is written by hand (JSON or SSE); this says so in the OpenAPI document.
+  @HttpCode(HttpStatus.OK)
   @RateLimit(RateLimitName.ChatPerUser)
   async create(
     @CurrentUser() user: AuthenticatedUser,

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -150,12 +151,14 @@ export class OpenAiChatRequestDto {
   tool_choice?: unknown;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ResponseFormatDto)
   response_format?: ResponseFormatDto;
 
   /** DeepSeek's switch for thinking mode (on by default upstream). */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ThinkingDto)
   thinking?: ThinkingDto;
@@ -175,6 +178,7 @@ export class OpenAiChatRequestDto {
   stream?: boolean;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto;
@@ -235,3 +239,15 @@ export const ACCEPTED_NOT_FORWARDED = [
   'metadata',
   'service_tier',
 ] as const satisfies readonly (keyof OpenAiChatRequestDto)[];
+
+/** Every top-level field of the request: the DTO's properties. */
+export const OPENAI_REQUEST_FIELDS: readonly string[] = [
+  'model',
+  'messages',
+  'max_tokens',
+  'max_completion_tokens',
+  'stream',
+  'stream_options',
+  ...FORWARDED_FIELDS,
+  ...ACCEPTED_NOT_FORWARDED,
+] satisfies readonly (keyof OpenAiChatRequestDto)[];
