@@ -165,7 +165,7 @@ describe('one-call billing steps (real PostgreSQL)', () => {
     ]);
   });
 
-  it('refuses a charge on a usage row whose status says no answer was delivered', async () => {
+  it('refuses a charge on a usage row whose status says nothing was delivered (a refused attempt)', async () => {
     const user = await newUser(runtime);
     const { hold_id: holdId } = await reserve(user.id, 100);
 
@@ -173,7 +173,7 @@ describe('one-call billing steps (real PostgreSQL)', () => {
       runtime.query(
         `SELECT * FROM settle_hold_logged(p_hold_id => $1::uuid, p_charge => 12::bigint, p_reason => 'AI request',
                                           p_request_id => 'req-4', p_endpoint => 'chat', p_model => 'deepseek-chat',
-                                          p_status => 'empty_response', p_prompt_tokens => 1, p_completion_tokens => 0,
+                                          p_status => 'insufficient_credits', p_prompt_tokens => 1, p_completion_tokens => 0,
                                           p_latency_ms => 3, p_prompt_chars => 4, p_prompt_preview => 'x')`,
         [holdId],
       ),
