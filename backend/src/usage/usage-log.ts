@@ -1,3 +1,4 @@
+import { toStorableText } from '#src/common/validators.js';
 import { UsageStatus, type UsageStatusName } from '#src/contract/index.js';
 
 // The one list lives in the contract, shared with the console.
@@ -28,17 +29,11 @@ export interface UsageEntry {
 
 export const PROMPT_PREVIEW_CHARS = 60;
 
-/** A UTF-16 surrogate without its partner: no encoding can store it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
- * The logged start of the prompt, storable whatever the prompt holds: PostgreSQL's `text` refuses
- * U+0000 and lone surrogates cannot be encoded, so both become U+FFFD. Only the preview is lossy;
- * the prompt itself goes upstream as the client sent it.
+ * The logged start of the prompt, storable whatever the prompt holds (`toStorableText`: U+0000 and
+ * unpaired surrogates become U+FFFD). Only the preview is lossy; the prompt itself goes upstream as
+ * the client sent it.
  */
 export function previewOf(entry: UsageEntry): string {
-  return entry.promptPreview
-    .slice(0, PROMPT_PREVIEW_CHARS)
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .replaceAll('\0', '\uFFFD');
+  return toStorableText(entry.promptPreview.slice(0, PROMPT_PREVIEW_CHARS));
 }
