@@ -29,7 +29,7 @@ export class AdminModelsService {
         enabled: price.enabled,
         requestCredits: price.requestCredits,
         inputCreditsPer1k: price.inputCreditsPer1k,
-        // Left out: the defaults SPEC §5 names (cache hits at the input rate, no off-peak discount).
+        // Left out: the defaults docs/pricing.md names (cache hits at the input rate, no off-peak discount).
         cachedInputCreditsPer1k: price.cachedInputCreditsPer1k ?? price.inputCreditsPer1k,
         outputCreditsPer1k: price.outputCreditsPer1k,
         offPeakPercent: price.offPeakPercent ?? 100,

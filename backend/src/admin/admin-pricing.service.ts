@@ -9,7 +9,7 @@ import { PeakHoursRepository } from '#src/pricing/peak-hours.repository.js';
 
 const isRealDate = (date: string): boolean => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
 
-/** The peak calendar as admins read and set it (SPEC §5). */
+/** The peak calendar as admins read and set it (docs/pricing.md). */
 @Injectable()
 export class AdminPricingService {
   constructor(

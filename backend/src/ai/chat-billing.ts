@@ -86,7 +86,7 @@ export class DeferredChargeError extends AppError implements KeepsIdempotencyKey
 }
 
 /**
- * The billing steps of one chat (SPEC §3): reserve, then settle or release, each with exactly one
+ * The billing steps of one chat (docs/billing.md): reserve, then settle or release, each with exactly one
  * usage row and the attempt's metrics; and refuse, for attempts that never got a hold.
  */
 @Injectable()

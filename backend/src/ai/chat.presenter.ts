@@ -24,7 +24,7 @@ export function toModelView(price: ModelPrice, peakNow: boolean, updatedAt: Date
   };
 }
 
-/** `POST /api/ai/chat`'s answer (SPEC §2, §5): the reasoning and tool calls when there are any. */
+/** `POST /api/ai/chat`'s answer (docs/api.md, docs/openai-compatibility.md): the reasoning and tool calls when there are any. */
 export function toChatResponse(outcome: ChatOutcome): ChatResponse {
   const { message } = outcome;
   return {

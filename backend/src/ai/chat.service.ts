@@ -29,7 +29,7 @@ const IDEMPOTENCY_SCOPES = { chat: 'POST /api/ai/chat', openai: 'POST /v1/chat/c
 const revive = (storedAnswer: string): ChatOutcome => JSON.parse(storedAnswer) as ChatOutcome;
 
 /**
- * One chat under the billing protocol of SPEC §3: price the worst case, reserve it, call the
+ * One chat under the billing protocol of docs/billing.md: price the worst case, reserve it, call the
  * provider with no transaction open and under a deadline, then charge what was delivered or release
  * everything (ChatBilling) — once per Idempotency-Key (IdempotencyService).
  */
@@ -52,7 +52,7 @@ export class ChatService {
     );
   }
 
-  /** One answer, billed: reserve, call, settle or release (SPEC §3). Nothing is delivered before it is charged. */
+  /** One answer, billed: reserve, call, settle or release (docs/billing.md). Nothing is delivered before it is charged. */
   async complete(user: AuthenticatedUser, input: ChatInput, context: ChatContext): Promise<ChatOutcome> {
     const attempt = await this.prepare(user, input, context);
     return this.idempotency.once(

@@ -30,7 +30,7 @@ export interface StreamEnding {
  * bill needs afterwards.
  *
  * With `holdBackReasoning` (JSON mode), reasoning is sent only once the answer has begun (non-blank
- * content or a tool call): a JSON answer that comes back blank costs nothing (SPEC §5), so its
+ * content or a tool call): a JSON answer that comes back blank costs nothing (docs/openai-compatibility.md), so its
  * reasoning must not reach the client either — else blank JSON would be a way to read the model's
  * thinking for free. The response still opens at the first reasoning, so the connection is kept
  * alive meanwhile.

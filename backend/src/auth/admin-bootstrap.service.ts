@@ -15,7 +15,7 @@ interface DemoAdmin {
 }
 
 /**
- * Makes sure someone can administer CreditGate once it is up (SPEC §1):
+ * Makes sure someone can administer CreditGate once it is up (README, Configuration):
  * - `ADMIN_EMAIL` + `ADMIN_PASSWORD` set: that account exists, is an enabled admin, and signs in
  *   with that password (an existing account of that e-mail is promoted, and its password replaced
  *   if it differs: the environment is the source of truth for this one account);

@@ -45,7 +45,7 @@ const defaultMessages: Record<ErrorCode, string> = {
 };
 
 /**
- * Turns every error into the contract's error body (SPEC §2). Client errors keep a safe message;
+ * Turns every error into the contract's error body (docs/errors.md). Client errors keep a safe message;
  * anything unexpected becomes 500 INTERNAL, logged once with the request id and never echoed.
  */
 @Catch()

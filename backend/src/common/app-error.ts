@@ -1,7 +1,7 @@
 import type { ErrorCode, ValidationIssue } from '#src/contract/index.js';
 
 /**
- * A failure the client can act on, carrying a contract code (SPEC §2). Thrown by services; the
+ * A failure the client can act on, carrying a contract code (docs/errors.md). Thrown by services; the
  * global filter turns it into the error body and HTTP status.
  */
 export class AppError extends Error {

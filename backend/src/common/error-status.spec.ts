@@ -21,7 +21,7 @@ describe('error code ↔ HTTP status', () => {
     [ErrorCode.AiEmptyResponse, 500],
     [ErrorCode.Internal, 500],
     [ErrorCode.ServiceUnavailable, 503],
-  ])('%s is answered with %i, as SPEC §2 lists', (code, status) => {
+  ])('%s is answered with %i, as docs/errors.md lists', (code, status) => {
     expect(httpStatusForErrorCode(code)).toBe(status);
   });
 

@@ -7,7 +7,7 @@ import { ErrorCode, type PageQuery } from '#src/contract/index.js';
 export const DEFAULT_PAGE_SIZE = 50;
 
 /**
- * `?limit=&cursor=` of every list (SPEC §2: `{items, nextCursor}`). Documented by hand: the OpenAPI
+ * `?limit=&cursor=` of every list (docs/api.md: `{items, nextCursor}`). Documented by hand: the OpenAPI
  * plugin reads only `*.dto.ts` files.
  */
 export class PageQueryDto implements PageQuery {

@@ -16,7 +16,7 @@ export function isStorableText(text: string): boolean {
 }
 
 /**
- * Labels people type (key names, reasons) keep whatever Unicode they arrive with (SPEC §5), except
+ * Labels people type (key names, reasons) keep whatever Unicode they arrive with (docs/billing.md), except
  * what `text` cannot hold: that is stored as U+FFFD, the replacement character, which is also what
  * any UTF-8 encoder makes of an unpaired surrogate. A label is read by people, never compared.
  */

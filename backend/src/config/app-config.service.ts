@@ -110,7 +110,7 @@ export class AppConfigService {
     return this.get('HOLD_SWEEP_INTERVAL_MS');
   }
 
-  /** A hold outlives its request's deadline by 30 s (SPEC §3.6) before the sweeper may release it. */
+  /** A hold outlives its request's deadline by 30 s (docs/billing.md, expired holds) before the sweeper may release it. */
   get holdTtlMs(): number {
     return this.aiTimeoutMs + 30_000;
   }

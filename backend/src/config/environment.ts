@@ -28,7 +28,7 @@ export type LogLevel = (typeof LogLevel)[number];
 const httpUrl = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
- * The process environment as the backend accepts it (SPEC §1). Validated once at boot; a bad value
+ * The process environment as the backend accepts it (README, Configuration). Validated once at boot; a bad value
  * stops boot with a message naming the variable. Read it through `AppConfigService`, never directly.
  */
 export class Environment {
@@ -122,7 +122,7 @@ export class Environment {
   @Max(3_600_000)
   STREAM_IDLE_TIMEOUT_MS = 30_000;
 
-  /** How often expired holds are released (SPEC §3.6: at least every 15 s). */
+  /** How often expired holds are released (docs/billing.md, expired holds: at least every 15 s). */
   @Type(() => Number)
   @IsInt()
   @Min(100)

@@ -10,7 +10,7 @@ export interface ToolCallView {
 }
 
 /**
- * A chat message in OpenAI's and DeepSeek's shape (SPEC §5): `system`, `user`, `assistant` (with
+ * A chat message in OpenAI's and DeepSeek's shape (docs/openai-compatibility.md): `system`, `user`, `assistant` (with
  * `tool_calls`, `reasoning_content`, `prefix`), and `tool` (with `tool_call_id`).
  */
 export interface ChatMessageInput {
@@ -33,7 +33,7 @@ export interface ChatUsage {
   reasoningTokens: number;
 }
 
-/** `POST /api/ai/chat` answer (SPEC §2, §5). `balance` is what the user can spend afterwards. */
+/** `POST /api/ai/chat` answer (docs/api.md, docs/openai-compatibility.md). `balance` is what the user can spend afterwards. */
 export interface ChatResponse {
   id: string;
   model: string;
@@ -70,7 +70,7 @@ export interface ModelView {
   updatedAt: string;
 }
 
-/** The hours at peak rates (SPEC §5): local times in `timeZone`, ISO weekdays, off-peak holidays. */
+/** The hours at peak rates (docs/pricing.md): local times in `timeZone`, ISO weekdays, off-peak holidays. */
 export interface PeakHours {
   /** An IANA time zone, e.g. `Asia/Shanghai`. */
   timeZone: string;

@@ -6,7 +6,7 @@ export interface ValidationIssue {
   messages: string[];
 }
 
-/** The body of every error response (SPEC §2). */
+/** The body of every error response (docs/errors.md). */
 export interface ErrorBody {
   statusCode: number;
   code: ErrorCode;

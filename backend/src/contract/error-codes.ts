@@ -1,5 +1,5 @@
 /**
- * Every error code the API can answer with (SPEC §2). Shared by the backend and the admin console,
+ * Every error code the API can answer with (docs/errors.md). Shared by the backend and the admin console,
  * so both sides spell a code the same way. Adding a code here fails the build until
  * `httpStatusForErrorCode` maps it.
  */

@@ -87,7 +87,7 @@ export interface RechargeRequest {
 }
 
 /**
- * `PUT /api/admin/models/:model` (SPEC §5). Left out: `cachedInputCreditsPer1k` is the input rate,
+ * `PUT /api/admin/models/:model` (docs/pricing.md). Left out: `cachedInputCreditsPer1k` is the input rate,
  * `offPeakPercent` is 100 (no discount), `defaultOutputTokens` stays as it is.
  */
 export interface UpdateModelPriceRequest {

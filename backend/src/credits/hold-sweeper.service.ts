@@ -8,7 +8,7 @@ const BATCH = 1000;
 
 /**
  * Gives back the credits of holds whose request died (a killed process, a lost connection) once
- * they expire: at boot, then every `HOLD_SWEEP_INTERVAL_MS` (10 s by default; SPEC: at most 15 s).
+ * they expire: at boot, then every `HOLD_SWEEP_INTERVAL_MS` (10 s by default; at most 15 s).
  * Several instances may sweep at once: `expire_holds` skips rows another sweeper has locked.
  * Also drops idempotency records past their 24 h.
  */

@@ -40,7 +40,7 @@ export function sqlStateOf(error: unknown): string | undefined {
 const unreachableNetworkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 /**
- * True when the database cannot be reached or is shutting down (SPEC: 503), as opposed to a query
+ * True when the database cannot be reached or is shutting down (503 SERVICE_UNAVAILABLE), as opposed to a query
  * that failed on its own merits.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {

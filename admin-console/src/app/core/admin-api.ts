@@ -80,7 +80,7 @@ export class AdminApi {
     return httpResource(() => '/api/admin/models');
   }
 
-  /** The hours priced at the peak rates (SPEC §5). */
+  /** The hours priced at the peak rates (docs/pricing.md). */
   peakHours(): HttpResourceRef<PeakHours | undefined> {
     return httpResource(() => PEAK_HOURS_URL);
   }

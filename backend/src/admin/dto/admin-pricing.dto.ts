@@ -25,7 +25,7 @@ export class PeakRangeDto {
   to!: string;
 }
 
-/** `PUT /api/admin/pricing/peak-hours` (SPEC §5). The zone is checked by the database too. */
+/** `PUT /api/admin/pricing/peak-hours` (docs/pricing.md). The zone is checked by the database too. */
 export class UpdatePeakHoursDto implements UpdatePeakHoursRequest {
   @IsString()
   @Matches(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, { message: 'timeZone must be an IANA time zone such as Asia/Shanghai' })

@@ -34,7 +34,7 @@ function NotBoth(other: string): PropertyDecorator {
   };
 }
 
-/** `POST /api/ai/chat` (SPEC §2, §5): a `prompt`, or `messages` in OpenAI's shape — exactly one of them. */
+/** `POST /api/ai/chat` (docs/api.md, docs/openai-compatibility.md): a `prompt`, or `messages` in OpenAI's shape — exactly one of them. */
 export class ChatRequestDto implements ChatRequest {
   /** Trimmed; 1–8000 characters. Required unless `messages` is given. */
   @ValidateIf((request: ChatRequestDto) => request.messages === undefined)

@@ -100,7 +100,7 @@ const ROLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   tool: ['role', 'content', 'tool_call_id'],
 };
 
-/** One chat message in OpenAI's and DeepSeek's shape (SPEC §5). */
+/** One chat message in OpenAI's and DeepSeek's shape (docs/openai-compatibility.md). */
 export const checkMessage: Checker = (message) => {
   if (!isObject(message)) return 'must be an object';
   const role = message['role'];

@@ -113,17 +113,17 @@ export interface AiProvider {
 
 const FINISHES: readonly string[] = ['stop', 'length', 'tool_calls'] satisfies FinishReason[];
 
-/** A finish reason that ends a whole answer (SPEC §5). */
+/** A finish reason that ends a whole answer (docs/openai-compatibility.md). */
 export function isAnswerFinish(finishReason: string | null | undefined): finishReason is FinishReason {
   return finishReason !== null && finishReason !== undefined && FINISHES.includes(finishReason);
 }
 
-/** An answer is non-blank content or at least one tool call (SPEC §5); reasoning alone is not. */
+/** An answer is non-blank content or at least one tool call (docs/openai-compatibility.md); reasoning alone is not. */
 export function hasAnswer(message: AssistantMessage): boolean {
   return message.content.trim() !== '' || (message.toolCalls?.length ?? 0) > 0;
 }
 
-/** A choice is an answer only with something in it and a normal finish (SPEC §5). */
+/** A choice is an answer only with something in it and a normal finish (docs/openai-compatibility.md). */
 export function classifyChoice(
   message: AssistantMessage,
   finishReason: string | null | undefined,

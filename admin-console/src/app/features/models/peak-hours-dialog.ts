@@ -36,7 +36,7 @@ const endsAfterStart = (group: AbstractControl<{ from: string; to: string }>): V
 };
 
 /**
- * Edits the peak calendar (SPEC §5): the zone, the weekdays and hours at peak rates, and the
+ * Edits the peak calendar (docs/pricing.md): the zone, the weekdays and hours at peak rates, and the
  * holidays that are off-peak all day. The server checks it again and its refusal is shown here.
  */
 @Component({

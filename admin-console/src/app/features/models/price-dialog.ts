@@ -27,7 +27,7 @@ const isEmpty = (value: number | null): value is null => value === null || Numbe
 /**
  * Edits one model's prices, availability and default output length; the change is audited with
  * the reason. Left empty, the cache-hit rate is the cache-miss rate and the off-peak percentage is
- * 100 (SPEC §5), so the form starts empty where the model has those defaults.
+ * 100 (docs/pricing.md), so the form starts empty where the model has those defaults.
  */
 @Component({
   selector: 'cg-price-dialog',

@@ -72,7 +72,7 @@ export class ResponseFormatDto {
 }
 
 /**
- * OpenAI's chat-completions request as DeepSeek serves it (SPEC §5, docs/openai-compatibility.md).
+ * OpenAI's chat-completions request as DeepSeek serves it (docs/openai-compatibility.md).
  * Every field here is validated; the forwarded ones go upstream as the client sent them (the raw
  * body, never this object). A few fields other clients always send are accepted and not forwarded
  * (`ACCEPTED_NOT_FORWARDED`); anything else is 400.
@@ -210,7 +210,7 @@ export class OpenAiChatRequestDto {
   service_tier?: string;
 }
 
-/** Forwarded upstream exactly as sent, when present (SPEC §5's request surface besides the messages). */
+/** Forwarded upstream exactly as sent, when present (docs/openai-compatibility.md's request surface besides the messages). */
 export const FORWARDED_FIELDS = [
   'tools',
   'tool_choice',
