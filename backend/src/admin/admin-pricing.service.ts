@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { UpdatePeakHoursDto } from '#src/admin/dto/admin-pricing.dto.js';
 import { adminErrorFor } from '#src/admin/admin.errors.js';
 import { AppError } from '#src/common/app-error.js';
+import { canonicalTimestamp } from '#src/common/validators.js';
 import { ErrorCode, type PeakHours } from '#src/contract/index.js';
 import { PeakHoursCache } from '#src/pricing/peak-hours.cache.js';
 import { isKnownTimeZone } from '#src/pricing/peak-hours.js';
 import { PeakHoursRepository } from '#src/pricing/peak-hours.repository.js';
-
-const isRealDate = (date: string): boolean => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
 
 /** The peak calendar as admins read and set it (docs/pricing.md). */
 @Injectable()
@@ -28,7 +27,10 @@ export class AdminPricingService {
       ...change.ranges
         .filter((range) => range.from >= range.to)
         .map((range) => `${range.from}–${range.to} ends before it starts`),
-      ...change.holidays.filter((date) => !isRealDate(date)).map((date) => `${date} is not a date`),
+      // The DTO allows only YYYY-MM-DD; a date that does not exist (30 February) reads as no instant.
+      ...change.holidays
+        .filter((date) => canonicalTimestamp(date) === undefined)
+        .map((date) => `${date} is not a date`),
     ];
     if (problems.length > 0) {
       throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [

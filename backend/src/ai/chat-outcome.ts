@@ -1,7 +1,6 @@
 import type { AssistantMessage, FinishReason, OutputDelta, TokenUsage } from '#src/ai/providers/ai-provider.js';
-import { forwardedChatProblems } from '#src/ai/dto/chat-shapes.validation.js';
-import { AppError } from '#src/common/app-error.js';
-import { type ChatMessageInput, type ChatRequest, ErrorCode } from '#src/contract/index.js';
+import { assertForwardable } from '#src/ai/dto/chat-shapes.validation.js';
+import type { ChatMessageInput, ChatRequest, ErrorCode } from '#src/contract/index.js';
 
 /** A chat message as OpenAI and DeepSeek define it, kept exactly as the client sent it. */
 export type ChatMessage = ChatMessageInput;
@@ -30,19 +29,14 @@ export const CHAT_REQUEST_FIELDS = [
 
 /**
  * `POST /api/ai/chat`'s body (also the demo lab's) as a chat: the prompt as one user message, or the
- * messages as the client sent them (`raw`, checked once more: see `forwardedChatProblems`).
+ * messages as the client sent them (`raw`, checked once more: see `assertForwardable`).
  */
 export function chatInputFrom(
   request: ChatRequest,
   raw: Readonly<Record<string, unknown>>,
   allowedFields: readonly string[] = CHAT_REQUEST_FIELDS,
 ): ChatInput {
-  const problems = forwardedChatProblems(raw, allowedFields);
-  if (problems.length > 0) {
-    throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [
-      { field: 'body', messages: problems },
-    ]);
-  }
+  assertForwardable(raw, allowedFields);
   return {
     endpoint: 'chat',
     messages:

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CallDeadline } from '#src/ai/call-deadline.js';
-import { type Attempt, ChatBilling, type ChatContext } from '#src/ai/chat-billing.js';
+import { type Attempt, ChatBilling, type ChatContext, type Reserved } from '#src/ai/chat-billing.js';
 import { failureMessage, failureOf } from '#src/ai/chat-failures.js';
 import { type ChatInput, type ChatOutcome, imageCount, type StreamSink } from '#src/ai/chat-outcome.js';
 import { toModelView } from '#src/ai/chat.presenter.js';
@@ -59,19 +59,13 @@ export class ChatService {
       this.idempotentRequest(attempt, false),
       async (slot) => {
         const reserved = await this.billing.reserve(attempt);
-        const deadline = new CallDeadline(this.config.aiTimeoutMs, context.clientGone);
-        const started = performance.now();
-        let result: CompletionResult;
-        try {
-          result = await this.provider.complete(this.providerRequest(attempt, deadline.signal));
-        } catch (error) {
-          // Providers report failures as results; should one throw anyway, its hold still goes back.
-          await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), 0);
-          throw error;
-        } finally {
-          deadline.end();
-        }
-        const latencyMs = Math.round(performance.now() - started);
+        const {
+          value: result,
+          latencyMs,
+          deadline,
+        } = await this.callProvider(reserved, (signal) =>
+          this.provider.complete(this.providerRequest(attempt, signal)),
+        );
         if (result.outcome !== 'ok') {
           throw await this.billing.release(
             reserved,
@@ -111,19 +105,13 @@ export class ChatService {
         this.idempotentRequest(attempt, true),
         async (slot) => {
           const reserved = await this.billing.reserve(attempt);
-          const deadline = new CallDeadline(this.config.aiTimeoutMs, context.clientGone);
-          const started = performance.now();
-          let ending;
-          try {
-            ending = await collector.consume(this.provider.stream(this.providerRequest(attempt, deadline.signal)));
-          } catch (error) {
-            // Not a transport failure: a fault of ours. Nothing is charged for it.
-            await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), 0);
-            throw error;
-          } finally {
-            deadline.end();
-          }
-          const latencyMs = Math.round(performance.now() - started);
+          const {
+            value: ending,
+            latencyMs,
+            deadline,
+          } = await this.callProvider(reserved, (signal) =>
+            collector.consume(this.provider.stream(this.providerRequest(attempt, signal))),
+          );
           const result = streamResultOf(ending);
           const { delivered } = ending;
           if (result.answered) {
@@ -174,6 +162,28 @@ export class ChatService {
       });
     }
     sink.finish(outcome);
+  }
+
+  /**
+   * The provider call of a reserved attempt, under one deadline (`AI_TIMEOUT_MS`, or the client
+   * leaving) over the whole call, timed. Providers report failures as results; should a call throw
+   * anyway (a fault of ours), its hold goes back, uncharged, before the error goes on.
+   */
+  private async callProvider<T>(
+    reserved: Reserved,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<{ value: T; latencyMs: number; deadline: CallDeadline }> {
+    const deadline = new CallDeadline(this.config.aiTimeoutMs, reserved.context.clientGone);
+    const started = performance.now();
+    try {
+      const value = await call(deadline.signal);
+      return { value, latencyMs: Math.round(performance.now() - started), deadline };
+    } catch (error) {
+      await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), 0);
+      throw error;
+    } finally {
+      deadline.end();
+    }
   }
 
   /** Validation that needs the model, and the worst-case price at the rates in force now. */

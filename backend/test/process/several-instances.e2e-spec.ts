@@ -4,6 +4,7 @@ import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
+import { insertTestModel } from '#test/support/test-prices.js';
 
 /** The backend is stateless: several instances on one PostgreSQL share the books exactly. */
 describe('three backend processes on one PostgreSQL', () => {
@@ -14,11 +15,7 @@ describe('three backend processes on one PostgreSQL', () => {
   beforeAll(async () => {
     fake = await FakeDeepSeek.start();
     database = await createTestDatabase();
-    await database.pool().query(
-      `INSERT INTO model_prices (model, provider, display_name, upstream_model, request_credits, input_credits_per_1k,
-                                 output_credits_per_1k, default_output_tokens, max_output_tokens, context_tokens)
-       VALUES ('flat-50', 'deepseek', 'Flat 50', 'deepseek-flash', 50, 0, 0, 100, 100, 1000)`,
-    );
+    await insertTestModel(database.pool(), { id: 'flat-50', requestCredits: 50, requestFields: {} });
     backends = [];
     for (let index = 0; index < 3; index += 1) {
       backends.push(

@@ -1,4 +1,6 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { AppError } from '#src/common/app-error.js';
+import { ErrorCode } from '#src/contract/index.js';
 
 /**
  * Validators for the JSON shapes of OpenAI's and DeepSeek's chat request that class-validator has
@@ -218,12 +220,10 @@ export function Satisfies(checker: Checker, options: { each?: boolean } = {}): P
  * The fields of a raw chat body that are forwarded upstream, checked once more as they will be sent:
  * the validation pipe saw a copy without keys such as `__proto__` or `constructor` (it deletes them),
  * so a message or tool carrying one, or such a top-level key, is found here. A tool's `parameters`
- * stay free-form: a JSON schema may well name a property `constructor`. Answers the problems.
+ * stay free-form: a JSON schema may well name a property `constructor`. Throws 400 VALIDATION_FAILED
+ * listing every problem.
  */
-export function forwardedChatProblems(
-  raw: Readonly<Record<string, unknown>>,
-  allowedKeys: readonly string[],
-): string[] {
+export function assertForwardable(raw: Readonly<Record<string, unknown>>, allowedKeys: readonly string[]): void {
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!allowedKeys.includes(key)) problems.push(`property ${key} should not exist`);
@@ -241,5 +241,9 @@ export function forwardedChatProblems(
       if (problem !== undefined) problems.push(`tools[${index}]: ${problem}`);
     }
   }
-  return problems;
+  if (problems.length > 0) {
+    throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [
+      { field: 'body', messages: problems },
+    ]);
+  }
 }

@@ -1,13 +1,12 @@
 import type { ChatInput, ChatOutcome } from '#src/ai/chat-outcome.js';
-import { forwardedChatProblems } from '#src/ai/dto/chat-shapes.validation.js';
+import { assertForwardable } from '#src/ai/dto/chat-shapes.validation.js';
 import {
   FORWARDED_FIELDS,
   OPENAI_REQUEST_FIELDS,
   type OpenAiChatRequestDto,
 } from '#src/ai/openai/dto/openai-chat-request.dto.js';
-import { AppError } from '#src/common/app-error.js';
 import type { FinishReason } from '#src/ai/providers/ai-provider.js';
-import { type ErrorBody, ErrorCode, type ModelView } from '#src/contract/index.js';
+import type { ErrorBody, ModelView } from '#src/contract/index.js';
 
 /**
  * OpenAI's request, as the billing layer takes it. `raw` is the body as the client sent it (already
@@ -15,12 +14,7 @@ import { type ErrorBody, ErrorCode, type ModelView } from '#src/contract/index.j
  * validated object, so they reach the upstream exactly as sent.
  */
 export function toChatInput(request: OpenAiChatRequestDto, raw: Readonly<Record<string, unknown>>): ChatInput {
-  const problems = forwardedChatProblems(raw, OPENAI_REQUEST_FIELDS);
-  if (problems.length > 0) {
-    throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid.', [
-      { field: 'body', messages: problems },
-    ]);
-  }
+  assertForwardable(raw, OPENAI_REQUEST_FIELDS);
   const options: Record<string, unknown> = {};
   for (const field of FORWARDED_FIELDS) {
     if (raw[field] !== undefined && raw[field] !== null) options[field] = raw[field];
