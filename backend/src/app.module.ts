@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from '#src/admin/admin.module.js';
 import { AiModule } from '#src/ai/ai.module.js';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { ChannelsModule } from '#src/channels/channels.module.js';
 import { AllExceptionsFilter } from '#src/common/all-exceptions.filter.js';
 import { ConfigModule } from '#src/config/config.module.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
@@ -10,6 +11,7 @@ import { DatabaseModule } from '#src/database/database.module.js';
 import { HealthModule } from '#src/health/health.module.js';
 import { LoggingModule } from '#src/logging/logging.module.js';
 import { MetricsModule } from '#src/metrics/metrics.module.js';
+import { SecretsModule } from '#src/secrets/secrets.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
 
 @Module({})
@@ -23,9 +25,11 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         MetricsModule,
+        SecretsModule,
         HealthModule,
         AuthModule,
         CreditsModule,
+        ChannelsModule,
         AiModule,
         UsageModule,
         AdminModule,

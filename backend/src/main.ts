@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import { appCreateOptions, configureApp } from '#src/app.setup.js';
+import { ChannelRegistry } from '#src/channels/channel-registry.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 
 async function bootstrap(): Promise<void> {
@@ -11,10 +12,11 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get(AppConfigService);
   await app.listen(config.port);
+  const demo = await app.get(ChannelRegistry).isDemoMode();
   app
     .get(Logger)
     .log(
-      `CreditGate listening on http://localhost:${config.port} (${config.nodeEnv}${config.isDemoMode ? ', demo mode: no DeepSeek key, answers are generated locally' : ''})`,
+      `CreditGate listening on http://localhost:${config.port} (${config.nodeEnv}${demo ? ', demo mode: no DeepSeek key or channel, answers are generated locally' : ''})`,
       'Bootstrap',
     );
 }

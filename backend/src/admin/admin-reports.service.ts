@@ -35,6 +35,8 @@ const exportColumns = [
   'reasoningTokens',
   'peak',
   'latencyMs',
+  'channel',
+  'attempts',
 ] as const;
 
 @Injectable()

@@ -55,8 +55,16 @@ export interface Answer {
   logprobs?: unknown;
 }
 
-export interface SettleOptions {
+/** How a request's upstream calls went (docs/channels.md), for its usage row. */
+export interface CallReport {
   latencyMs: number;
+  /** The channel that answered or last failed; null when none was called. */
+  channel: string | null;
+  attempts: number;
+}
+
+export interface SettleOptions {
+  call: CallReport;
   /** Where to store the answer for replays, in the transaction that charges for it. */
   slot: IdempotencySlot | undefined;
   /** True when the content already reached the client (a stream): the charge must not be lost. */
@@ -64,6 +72,9 @@ export interface SettleOptions {
   /** How the attempt ended, when it was not a whole answer (a stream cut after content). */
   failure?: Failure;
 }
+
+/** An attempt refused before any upstream call. */
+export const NO_CALL: CallReport = { latencyMs: 0, channel: null, attempts: 0 };
 
 /** Waits between the attempts of a settle that met a transient database error. */
 const SETTLE_RETRY_DELAYS_MS = [50, 200, 800] as const;
@@ -142,10 +153,7 @@ export class ChatBilling implements OnModuleDestroy {
     const { price } = reserved;
     const usage = this.usableUsage(reserved, answer) ?? this.estimateUsage(reserved, answer.message);
     const status = options.failure?.status ?? UsageStatus.Success;
-    const entry = this.usageEntry(reserved, status, options.failure?.code ?? null, {
-      latencyMs: options.latencyMs,
-      ...usage,
-    });
+    const entry = this.usageEntry(reserved, status, options.failure?.code ?? null, options.call, usage);
     const charge = creditsFor(
       price,
       { cacheHit: usage.cacheHitTokens, cacheMiss: usage.cacheMissTokens, completion: usage.completionTokens },
@@ -175,7 +183,7 @@ export class ChatBilling implements OnModuleDestroy {
       settlement = await this.withRetries(write);
     } catch (error) {
       if (!options.delivered) {
-        await this.releaseAfterFailedSettle(reserved, options.latencyMs);
+        await this.releaseAfterFailedSettle(reserved, options.call);
         if (!isTransientDatabaseError(error)) throw error;
         throw new AppError(
           ErrorCode.ServiceUnavailable,
@@ -194,7 +202,7 @@ export class ChatBilling implements OnModuleDestroy {
           code: ErrorCode.AiProviderTimeout,
           cause: 'The AI provider answered after the request had expired',
         },
-        options.latencyMs,
+        options.call,
       );
     }
     this.record(entry, settlement.charged);
@@ -202,8 +210,8 @@ export class ChatBilling implements OnModuleDestroy {
   }
 
   /** Gives the whole hold back, logs the attempt, and answers the error to throw. */
-  async release(reserved: Reserved, failure: Failure, latencyMs: number): Promise<AppError> {
-    const entry = this.usageEntry(reserved, failure.status, failure.code, { latencyMs });
+  async release(reserved: Reserved, failure: Failure, call: CallReport): Promise<AppError> {
+    const entry = this.usageEntry(reserved, failure.status, failure.code, call);
     await this.credits.release(reserved.holdId, entry);
     this.record(entry, 0);
     return new AppError(failure.code, failureMessage(failure, 0));
@@ -216,7 +224,7 @@ export class ChatBilling implements OnModuleDestroy {
     code: ErrorCode,
     error: { message: string; details?: Record<string, unknown> },
   ): Promise<AppError> {
-    const entry = this.usageEntry(attempt, status, code);
+    const entry = this.usageEntry(attempt, status, code, NO_CALL);
     await this.credits.recordRefused(entry);
     this.record(entry, 0);
     return new AppError(code, error.message, error.details);
@@ -272,14 +280,14 @@ export class ChatBilling implements OnModuleDestroy {
   }
 
   /** The answer never reached the client: give the hold back now if the database lets us. */
-  private async releaseAfterFailedSettle(reserved: Reserved, latencyMs: number): Promise<void> {
+  private async releaseAfterFailedSettle(reserved: Reserved, call: CallReport): Promise<void> {
     const failure: Failure = {
       status: UsageStatus.ProviderError,
       code: ErrorCode.ServiceUnavailable,
       cause: 'The answer could not be billed',
     };
     try {
-      await this.release(reserved, failure, latencyMs);
+      await this.release(reserved, failure, call);
     } catch {
       // The hold expires and the sweeper gives it back.
     }
@@ -337,7 +345,8 @@ export class ChatBilling implements OnModuleDestroy {
     attempt: Attempt,
     status: UsageStatus,
     errorCode: ErrorCode | null,
-    measured: Partial<TokenUsage> & { latencyMs?: number } = {},
+    call: CallReport,
+    measured: Partial<TokenUsage> = {},
   ): UsageEntry {
     const { messages } = attempt.input;
     const prompt = textOf(messages.findLast((message) => message.role === 'user')?.content);
@@ -355,7 +364,9 @@ export class ChatBilling implements OnModuleDestroy {
       cacheMissTokens: measured.cacheMissTokens ?? 0,
       reasoningTokens: measured.reasoningTokens ?? 0,
       peak: attempt.peak,
-      latencyMs: measured.latencyMs ?? 0,
+      latencyMs: call.latencyMs,
+      channel: call.channel,
+      attempts: call.attempts,
       promptChars: messages.reduce((total, message) => total + textOf(message.content).length, 0),
       promptPreview: prompt,
     };

@@ -67,6 +67,12 @@ export function failureOf(result: CallFailure, timedOut?: string): Failure {
         code: ErrorCode.AiProviderError,
         cause: 'The AI provider could not be reached',
       };
+    case 'unavailable':
+      return {
+        status: UsageStatus.ProviderError,
+        code: ErrorCode.AiProviderError,
+        cause: 'No upstream channel is available for this model now',
+      };
   }
 }
 

@@ -1,20 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CallDeadline } from '#src/ai/call-deadline.js';
-import { type Attempt, ChatBilling, type ChatContext, type Reserved } from '#src/ai/chat-billing.js';
+import { Injectable } from '@nestjs/common';
+import type { CallDeadline } from '#src/ai/call-deadline.js';
+import { type Attempt, type CallReport, ChatBilling, type ChatContext, type Reserved } from '#src/ai/chat-billing.js';
 import { failureMessage, failureOf } from '#src/ai/chat-failures.js';
 import { type ChatInput, type ChatOutcome, imageCount, type StreamSink } from '#src/ai/chat-outcome.js';
 import { toModelView } from '#src/ai/chat.presenter.js';
 import { ModelPriceCache } from '#src/ai/model-price.cache.js';
 import { ModelsRepository } from '#src/ai/models.repository.js';
 import { promptTokenBound } from '#src/ai/prompt-bound.js';
-import {
-  AI_PROVIDER,
-  type AiProvider,
-  type CompletionRequest,
-  type CompletionResult,
-} from '#src/ai/providers/ai-provider.js';
-import { deliveredAnything, StreamCollector, streamResultOf } from '#src/ai/stream-collector.js';
+import type { CompletionRequest, CompletionResult } from '#src/ai/providers/ai-provider.js';
+import { deliveredAnything, StreamCollector, type StreamEnding, streamResultOf } from '#src/ai/stream-collector.js';
 import { AppError } from '#src/common/app-error.js';
+import { type CallEnding, ChannelRouter, type RoutedCall, type UpstreamCall } from '#src/channels/channel-router.js';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { ErrorCode, type ModelView } from '#src/contract/index.js';
@@ -42,14 +38,15 @@ export class ChatService {
     private readonly peakHours: PeakHoursCache,
     private readonly billing: ChatBilling,
     private readonly idempotency: IdempotencyService,
-    @Inject(AI_PROVIDER) private readonly provider: AiProvider,
+    private readonly router: ChannelRouter,
   ) {}
 
+  /** The enabled models a channel serves (every one in demo mode). */
   async listModels(): Promise<ModelView[]> {
     const peakNow = await this.peakHours.isPeak();
-    return (await this.models.listUsable(this.servedProviders())).map((price) =>
-      toModelView(price, peakNow, price.updatedAt),
-    );
+    const listed = await this.models.listUsable(await this.router.servedProviders());
+    const served = await Promise.all(listed.map((price) => this.router.serves(price)));
+    return listed.filter((_price, index) => served[index]).map((price) => toModelView(price, peakNow, price.updatedAt));
   }
 
   /** One answer, billed: reserve, call, settle or release (docs/billing.md). Nothing is delivered before it is charged. */
@@ -59,19 +56,19 @@ export class ChatService {
       this.idempotentRequest(attempt, false),
       async (slot) => {
         const reserved = await this.billing.reserve(attempt);
-        const {
-          value: result,
-          latencyMs,
-          deadline,
-        } = await this.callProvider(reserved, (signal) =>
-          this.provider.complete(this.providerRequest(attempt, signal)),
+        const routed = await this.callUpstream(
+          reserved,
+          (provider, upstreamModel, signal) => provider.complete(this.providerRequest(attempt, upstreamModel, signal)),
+          (result) =>
+            result.outcome === 'ok' || result.outcome === 'empty' || result.outcome === 'bad_finish'
+              ? { kind: 'answered' }
+              : { kind: 'failed', failure: result, reachedClient: false },
+          { outcome: 'unavailable' },
         );
+        const { value: result, deadline } = routed;
+        const call = reportOf(routed);
         if (result.outcome !== 'ok') {
-          throw await this.billing.release(
-            reserved,
-            failureOf(result, this.timeoutMessage(result, deadline)),
-            latencyMs,
-          );
+          throw await this.billing.release(reserved, failureOf(result, this.timeoutMessage(result, deadline)), call);
         }
         return this.billing.settle(
           reserved,
@@ -81,7 +78,7 @@ export class ChatService {
             usage: result.usage,
             logprobs: result.logprobs,
           },
-          { latencyMs, slot, delivered: false },
+          { call, slot, delivered: false },
         );
       },
       revive,
@@ -98,41 +95,48 @@ export class ChatService {
   async stream(user: AuthenticatedUser, input: ChatInput, context: ChatContext, sink: StreamSink): Promise<void> {
     const attempt = await this.prepare(user, input, context);
     const jsonMode = (input.options['response_format'] as { type?: unknown } | undefined)?.type === 'json_object';
-    const collector = new StreamCollector(sink, attempt.price.model, jsonMode);
+    // One collector per upstream call: a call that failed before anything reached the client leaves
+    // nothing behind, and the next channel starts clean.
+    let collector = new StreamCollector(sink, attempt.price.model, jsonMode);
     let outcome: ChatOutcome | undefined;
     try {
       outcome = await this.idempotency.once<ChatOutcome | undefined>(
         this.idempotentRequest(attempt, true),
         async (slot) => {
           const reserved = await this.billing.reserve(attempt);
-          const {
-            value: ending,
-            latencyMs,
-            deadline,
-          } = await this.callProvider(reserved, (signal) =>
-            collector.consume(this.provider.stream(this.providerRequest(attempt, signal))),
+          const routed = await this.callUpstream(
+            reserved,
+            (provider, upstreamModel, signal) => {
+              if (collector.hasOpened) throw new Error('a stream that reached the client is never retried');
+              collector = new StreamCollector(sink, attempt.price.model, jsonMode);
+              return collector.consume(provider.stream(this.providerRequest(attempt, upstreamModel, signal)));
+            },
+            (ending) => streamCallEnding(ending, collector.hasOpened),
+            UNAVAILABLE_STREAM,
           );
+          const { value: ending, deadline } = routed;
+          const call = reportOf(routed);
           const result = streamResultOf(ending);
           const { delivered } = ending;
           if (result.answered) {
             return this.billing.settle(
               reserved,
               { message: delivered, finishReason: result.finishReason, usage: ending.usage },
-              { latencyMs, slot, delivered: true },
+              { call, slot, delivered: true },
             );
           }
           const failure = failureOf(result.failure, this.timeoutMessage(result.failure, deadline));
           // Nothing reached the client: nothing is charged. (A blank JSON answer's reasoning was held
           // back, so it is here too.)
           if (!deliveredAnything(delivered)) {
-            throw await this.billing.release(reserved, failure, latencyMs);
+            throw await this.billing.release(reserved, failure, call);
           }
           // Part of the answer reached the client before the stream broke, or its thinking before an
           // empty answer (max_tokens spent on reasoning): what was delivered is charged.
           const partial = await this.billing.settle(
             reserved,
             { message: delivered, finishReason: 'length', usage: ending.usage },
-            { latencyMs, slot, delivered: true, failure },
+            { call, slot, delivered: true, failure },
           );
           sink.fail(failure.code, failureMessage(failure, partial.creditsCharged));
           return undefined;
@@ -165,24 +169,26 @@ export class ChatService {
   }
 
   /**
-   * The provider call of a reserved attempt, under one deadline (`AI_TIMEOUT_MS`, or the client
-   * leaving) over the whole call, timed. Providers report failures as results; should a call throw
-   * anyway (a fault of ours), its hold goes back, uncharged, before the error goes on.
+   * The upstream calls of a reserved attempt, routed over the model's channels under one deadline
+   * (`AI_TIMEOUT_MS` for all calls together, or the client leaving). Providers report failures as
+   * results; should a call throw anyway (a fault of ours), the hold goes back, uncharged, before the
+   * error goes on.
    */
-  private async callProvider<T>(
+  private async callUpstream<T>(
     reserved: Reserved,
-    call: (signal: AbortSignal) => Promise<T>,
-  ): Promise<{ value: T; latencyMs: number; deadline: CallDeadline }> {
-    const deadline = new CallDeadline(this.config.aiTimeoutMs, reserved.context.clientGone);
-    const started = performance.now();
+    call: UpstreamCall<T>,
+    endingOf: (value: T) => CallEnding,
+    unavailable: T,
+  ): Promise<RoutedCall<T>> {
     try {
-      const value = await call(deadline.signal);
-      return { value, latencyMs: Math.round(performance.now() - started), deadline };
+      return await this.router.call(reserved.price, reserved.context.clientGone, call, endingOf, unavailable);
     } catch (error) {
-      await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), 0);
+      await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), {
+        latencyMs: 0,
+        channel: null,
+        attempts: 0,
+      });
       throw error;
-    } finally {
-      deadline.end();
     }
   }
 
@@ -232,27 +238,25 @@ export class ChatService {
 
   /**
    * The upstream request: the messages and the client's other fields as sent, then the model's fixed
-   * fields over them (an alias fixes `thinking`), for the model's upstream name.
+   * fields over them (an alias fixes `thinking`), for the model's name at the channel called.
    */
-  private providerRequest(attempt: Attempt, signal: AbortSignal): CompletionRequest {
+  private providerRequest(attempt: Attempt, upstreamModel: string, signal: AbortSignal): CompletionRequest {
     const { input, price, maxTokens } = attempt;
     return {
-      model: price.upstreamModel,
+      model: upstreamModel,
       body: { messages: input.messages, ...input.options, ...price.requestFields },
       maxTokens,
       signal,
     };
   }
 
+  /** An enabled model that a channel serves (demo models only in demo mode), or 404. */
   private async usableModel(model: string): Promise<ModelPrice> {
-    const price = await this.prices.findUsable(model, this.servedProviders());
-    if (!price) throw new AppError(ErrorCode.NotFound, `Model ${model} is unknown or not enabled.`);
+    const price = await this.prices.findUsable(model, await this.router.servedProviders());
+    if (price === undefined || !(await this.router.serves(price))) {
+      throw new AppError(ErrorCode.NotFound, `Model ${model} is unknown or not enabled.`);
+    }
     return price;
-  }
-
-  /** Demo models are served only in demo mode, where the DeepSeek names are answered locally too. */
-  private servedProviders(): ('deepseek' | 'demo')[] {
-    return this.config.isDemoMode ? ['deepseek', 'demo'] : ['deepseek'];
   }
 
   /** The client's output budget, or the model's default; never above the model's maximum. */
@@ -271,6 +275,27 @@ export class ChatService {
     return undefined;
   }
 }
+
+/** A stream when no channel could be tried: nothing delivered, and why. */
+const UNAVAILABLE_STREAM: StreamEnding = {
+  delivered: { content: '' },
+  finishReason: undefined,
+  usage: undefined,
+  failure: { outcome: 'unavailable' },
+};
+
+/** How a streamed call ended, for routing: a failure is retried only while nothing reached the client. */
+function streamCallEnding(ending: StreamEnding, reachedClient: boolean): CallEnding {
+  return ending.failure === undefined
+    ? { kind: 'answered' }
+    : { kind: 'failed', failure: ending.failure, reachedClient };
+}
+
+const reportOf = (routed: RoutedCall<unknown>): CallReport => ({
+  latencyMs: routed.latencyMs,
+  channel: routed.channel,
+  attempts: routed.attempts,
+});
 
 /** A 400 VALIDATION_FAILED about one field, for rules that need the model to check. */
 function invalid(field: string, message: string): AppError {

@@ -43,9 +43,9 @@ describe('AppConfigService', () => {
       ADMIN_PASSWORD: 'correct horse',
     });
 
-    expect(config.isDemoMode).toBe(true);
+    expect(config.deepseekApiKey).toBeUndefined();
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.adminCredentials).toEqual({ email: 'ops@example.com', password: 'correct horse' });
-    expect(configFor({ DEEPSEEK_API_KEY: 'sk-test' }).isDemoMode).toBe(false);
+    expect(configFor({ DEEPSEEK_API_KEY: 'sk-test' }).deepseekApiKey).toBe('sk-test');
   });
 });

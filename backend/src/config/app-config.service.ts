@@ -11,6 +11,7 @@ import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 @Injectable()
 export class AppConfigService {
   private generatedJwtSecret?: string;
+  private generatedSecretsKey?: Buffer;
 
   constructor(private readonly config: ConfigService<Environment, true>) {}
 
@@ -72,16 +73,14 @@ export class AppConfigService {
   get jwtSecret(): string {
     const configured = this.get('JWT_SECRET');
     if (configured !== undefined) return configured;
-    this.generatedJwtSecret ??= this.readOrCreateDevelopmentSecret();
+    this.generatedJwtSecret ??= this.readOrCreateDevelopmentSecret('jwt-secret', () =>
+      randomBytes(48).toString('base64url'),
+    );
     return this.generatedJwtSecret;
   }
 
   get deepseekApiKey(): string | undefined {
     return this.get('DEEPSEEK_API_KEY');
-  }
-
-  get isDemoMode(): boolean {
-    return this.deepseekApiKey === undefined;
   }
 
   get deepseekBaseUrl(): string {
@@ -153,18 +152,48 @@ export class AppConfigService {
     return parseTrustProxy(this.get('TRUST_PROXY')) ?? false;
   }
 
+  /**
+   * The key that encrypts secrets at rest (docs/channels.md), or in development a random one generated
+   * once and kept in `DATA_DIR/secrets-key`. Production never reaches the fallback: validation requires
+   * `SECRETS_KEY` there.
+   */
+  get secretsKey(): Buffer {
+    const configured = this.get('SECRETS_KEY');
+    if (configured !== undefined) return Buffer.from(configured, 'base64');
+    this.generatedSecretsKey ??= Buffer.from(
+      this.readOrCreateDevelopmentSecret('secrets-key', () => randomBytes(32).toString('base64')),
+      'base64',
+    );
+    return this.generatedSecretsKey;
+  }
+
+  /** When a channel cools down, and for how long (docs/channels.md, health). */
+  get channelHealth(): {
+    failureThreshold: number;
+    failureWindowMs: number;
+    cooldownMs: number;
+    cooldownMaxMs: number;
+  } {
+    return {
+      failureThreshold: this.get('CHANNEL_FAILURE_THRESHOLD'),
+      failureWindowMs: this.get('CHANNEL_FAILURE_WINDOW_MS'),
+      cooldownMs: this.get('CHANNEL_COOLDOWN_MS'),
+      cooldownMaxMs: Math.max(this.get('CHANNEL_COOLDOWN_MAX_MS'), this.get('CHANNEL_COOLDOWN_MS')),
+    };
+  }
+
   /** The bearer token /metrics asks for; undefined: loopback clients only. */
   get metricsToken(): string | undefined {
     return this.get('METRICS_TOKEN');
   }
 
-  private readOrCreateDevelopmentSecret(): string {
-    const file = join(this.dataDir, 'jwt-secret');
+  private readOrCreateDevelopmentSecret(name: string, generate: () => string): string {
+    const file = join(this.dataDir, name);
     try {
       return readFileSync(file, 'utf8').trim();
     } catch {
       mkdirSync(this.dataDir, { recursive: true, mode: 0o755 });
-      const secret = randomBytes(48).toString('base64url');
+      const secret = generate();
       // 'wx' fails if another process created the file first; then that one's secret wins.
       try {
         writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -43,13 +43,30 @@ describe('validateEnvironment', () => {
     [{ ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CHANNEL_FAILURE_THRESHOLD: '0' }, 'CHANNEL_FAILURE_THRESHOLD'],
+    [{ CHANNEL_COOLDOWN_MS: 'soon' }, 'CHANNEL_COOLDOWN_MS'],
   ])('stops boot on %p with a message naming %s', (raw, variable) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`Invalid environment:[\\s\\S]*${variable}`));
   });
 
   it('requires a JWT_SECRET of 32+ characters in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
-    expect(validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+    expect(
+      validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: 'A'.repeat(43) + '=' })
+        .JWT_SECRET,
+    ).toHaveLength(32);
+  });
+
+  it('requires a SECRETS_KEY of 32 bytes in base64 in production, and checks one given anywhere', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /SECRETS_KEY is required when NODE_ENV=production/,
+    );
+    expect(() => validateEnvironment({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes in base64/);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: key }).SECRETS_KEY,
+    ).toBe(key);
+    expect(validateEnvironment({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64url') }).SECRETS_KEY).toBeDefined();
   });
 
   it('names every bad variable at once', () => {

@@ -25,6 +25,9 @@ export type NodeEnv = (typeof NodeEnv)[number];
 export const LogLevel = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LogLevel)[number];
 
+/** 32 bytes in base64 (standard or URL-safe alphabet, padded or not). */
+const SECRETS_KEY_PATTERN = /^[A-Za-z0-9+/_-]{43}=?$/;
+
 const httpUrl = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -182,6 +185,41 @@ export class Environment {
   @IsOptional()
   @IsTrustProxy()
   TRUST_PROXY?: string;
+
+  /**
+   * 32 bytes, base64: encrypts upstream API keys (and webhook secrets) at rest. Required in
+   * production; in development one is generated and kept in `DATA_DIR/secrets-key`.
+   */
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.SECRETS_KEY !== undefined)
+  @IsString({ message: 'SECRETS_KEY is required when NODE_ENV=production' })
+  @Matches(SECRETS_KEY_PATTERN, { message: 'SECRETS_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)' })
+  SECRETS_KEY?: string;
+
+  /** Retryable failures of one channel, within CHANNEL_FAILURE_WINDOW_MS, that start a cool-down. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CHANNEL_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  CHANNEL_FAILURE_WINDOW_MS = 60_000;
+
+  /** The first cool-down; each consecutive one doubles, up to CHANNEL_COOLDOWN_MAX_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  CHANNEL_COOLDOWN_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  CHANNEL_COOLDOWN_MAX_MS = 600_000;
 
   /** Bearer token for /metrics; unset, /metrics answers loopback clients only. */
   @IsOptional()

@@ -9,4 +9,5 @@ export * from './api-keys.js';
 export * from './ai.js';
 export * from './records.js';
 export * from './admin.js';
+export * from './channels.js';
 export * from './requests.js';

@@ -49,6 +49,10 @@ export interface UsageItem {
   /** Whether the attempt was priced at the peak rates; null for attempts before prices depended on the hour. */
   peak: boolean | null;
   latencyMs: number;
+  /** The upstream channel that answered, or the last that failed; null when none was called. */
+  channel: string | null;
+  /** Upstream calls the request made (0 when refused before any; more than 1 after failover). */
+  attempts: number;
   createdAt: string;
 }
 

@@ -39,7 +39,8 @@ const SETTLE_HOLD_LOGGED = `
            p_endpoint => $5::text, p_model => $6::text, p_status => $7::text, p_prompt_tokens => $8::integer,
            p_completion_tokens => $9::integer, p_latency_ms => $10::integer, p_prompt_chars => $11::integer,
            p_prompt_preview => $12::text, p_error_code => $13::text, p_cache_hit_tokens => $14::integer,
-           p_cache_miss_tokens => $15::integer, p_reasoning_tokens => $16::integer, p_peak => $17::boolean)`;
+           p_cache_miss_tokens => $15::integer, p_reasoning_tokens => $16::integer, p_peak => $17::boolean,
+           p_channel => $18::text, p_attempts => $19::integer)`;
 
 function settlementOf(row: SettlementRow | undefined): Settlement {
   if (!row) throw new Error('settle_hold_logged answered no row');
@@ -47,7 +48,7 @@ function settlementOf(row: SettlementRow | undefined): Settlement {
 }
 
 /**
- * The only code that moves credits: it calls the SQL functions of db/migrations/0002 and 0007 and
+ * The only code that moves credits: it calls the SQL functions of db/migrations (0002, 0007, 0011) and
  * turns their SQLSTATEs into domain errors. A settle or release and its usage row commit together.
  */
 @Injectable()
@@ -110,6 +111,8 @@ export class CreditsRepository {
       usage.cacheMissTokens,
       usage.reasoningTokens,
       usage.peak,
+      usage.channel,
+      usage.attempts,
     ];
     try {
       if (alsoInTransaction === undefined) {
@@ -135,7 +138,8 @@ export class CreditsRepository {
                 p_hold_id => $1::uuid, p_request_id => $2::text, p_endpoint => $3::text, p_model => $4::text,
                 p_status => $5::text, p_error_code => $6::text, p_prompt_tokens => $7::integer,
                 p_completion_tokens => $8::integer, p_latency_ms => $9::integer, p_prompt_chars => $10::integer,
-                p_prompt_preview => $11::text, p_peak => $12::boolean) AS usage_id`,
+                p_prompt_preview => $11::text, p_peak => $12::boolean, p_channel => $13::text,
+                p_attempts => $14::integer) AS usage_id`,
       [
         holdId,
         usage.requestId,
@@ -149,6 +153,8 @@ export class CreditsRepository {
         usage.promptChars,
         previewOf(usage),
         usage.peak,
+        usage.channel,
+        usage.attempts,
       ],
     );
     if (!row) throw new Error('release_hold_logged answered no row');

@@ -62,6 +62,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly channelCalls = new Counter({
+    name: 'creditgate_channel_calls_total',
+    help: 'Upstream calls by channel and outcome; failover makes several per request, each paid upstream.',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly channelLatency = new Histogram({
+    name: 'creditgate_channel_call_duration_seconds',
+    help: 'Duration of upstream calls by channel.',
+    labelNames: ['channel'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'creditgate_' });
     new Gauge({
@@ -93,6 +108,27 @@ export class MetricsService {
         this.set(await count());
       },
     });
+  }
+
+  /** The channel-state gauge, read from `states` at each scrape (registered by the channels module). */
+  observeChannels(states: () => Promise<{ channel: string; state: string }[]>): void {
+    if (this.registry.getSingleMetric('creditgate_channel_state')) return;
+    new Gauge({
+      name: 'creditgate_channel_state',
+      help: 'Channel state on this instance: 1 for the state it is in (healthy, cooling, probing, disabled).',
+      labelNames: ['channel', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { channel, state } of await states()) this.set({ channel, state }, 1);
+      },
+    });
+  }
+
+  /** One upstream call of a channel (one attempt of a request). */
+  recordChannelCall(channel: string, outcome: string, latencyMs: number): void {
+    this.channelCalls.inc({ channel, outcome });
+    this.channelLatency.observe({ channel }, latencyMs / 1000);
   }
 
   /** One finished AI attempt: its outcome, and what it cost. */

@@ -23,6 +23,10 @@ export interface UsageEntry {
   /** Whether the attempt was priced at the peak rates. */
   peak: boolean;
   latencyMs: number;
+  /** The channel that answered or last failed; null when none was called (refused, demo mode). */
+  channel: string | null;
+  /** Upstream calls made for the request (failover makes more than one). */
+  attempts: number;
   promptChars: number;
   promptPreview: string;
 }

@@ -29,6 +29,8 @@ export interface UsageRow {
   reasoning_tokens: number;
   peak: boolean | null;
   latency_ms: number;
+  channel: string | null;
+  attempts: number;
   created_at: Date;
   /** created_at to the microsecond, for the keyset cursor. */
   cursor_at: string;
@@ -48,6 +50,8 @@ export const toUsageItem = (row: UsageRow): UsageItem => ({
   reasoningTokens: row.reasoning_tokens,
   peak: row.peak,
   latencyMs: row.latency_ms,
+  channel: row.channel,
+  attempts: row.attempts,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -64,7 +68,7 @@ export class UsageRepository {
     return sql.rows<UsageRow>(
       `SELECT l.id, l.user_id, u.email, l.model, l.status, l.endpoint, l.error_code, l.credits_charged,
               l.prompt_tokens, l.completion_tokens, l.cache_hit_tokens, l.cache_miss_tokens, l.reasoning_tokens, l.peak,
-              l.latency_ms, l.created_at,
+              l.latency_ms, l.channel, l.attempts, l.created_at,
               to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM usage_logs l JOIN users u ON u.id = l.user_id
         WHERE ($1::uuid IS NULL OR l.user_id = $1::uuid)

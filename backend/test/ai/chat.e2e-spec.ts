@@ -5,6 +5,7 @@ import { accountOf } from '#test/support/factories.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { pollUntil } from '#test/support/poll.js';
 import { registerUser } from '#test/support/sessions.js';
+import { restoreChannels } from '#test/support/channels.js';
 import { createTestApp, type TestApp } from '#test/support/test-app.js';
 import { insertTestModel, useFlatTestPrices } from '#test/support/test-prices.js';
 
@@ -42,6 +43,8 @@ describe('POST /api/ai/chat against a fake DeepSeek', () => {
 
   afterEach(async () => {
     fake.reset();
+    // A 401 or 402 disables the channel, as it should; the next case needs it back.
+    await restoreChannels(testApp);
     await expectCreditInvariants(testApp.database.pool());
   });
 

@@ -7,6 +7,7 @@ const expectedTables = [
   'api_keys',
   'app_settings',
   'audit_log',
+  'channels',
   'credit_accounts',
   'credit_holds',
   'credit_ledger',

@@ -107,6 +107,7 @@ export async function startTestBackend(databaseUrl: string, env: Record<string, 
     PORT: String(await freePort()),
     DATABASE_URL: databaseUrl,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    SECRETS_KEY: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
     ...env,
   });
 }

@@ -30,6 +30,8 @@ export function usageEntry(userId: string, status: UsageStatus = UsageStatus.Suc
     reasoningTokens: 0,
     peak: true,
     latencyMs: 1,
+    channel: 'deepseek',
+    attempts: 1,
     promptChars: 2,
     promptPreview: 'hi',
   };

@@ -55,6 +55,8 @@ export type FakeBehaviour =
   | { kind: 'stream-then-drop'; content: string }
   | { kind: 'hang' }
   | { kind: 'stall-after-headers' }
+  /** Starts the status line and headers, then resets the connection. */
+  | { kind: 'reset-mid-headers' }
   | { kind: 'not-json' }
   | { kind: 'drop-connection' };
 
@@ -103,6 +105,8 @@ export interface FakeBalance {
 export interface FakeDeepSeekOptions {
   /** The model names the fake accepts (default: today's DeepSeek names and legacy aliases). */
   models?: string[];
+  /** The one API key accepted, as DeepSeek checks it (401 otherwise); unset: any key. */
+  apiKey?: string;
 }
 
 /** Today's names (DeepSeek Models & Pricing, snapshot 2026-11-15). */
@@ -193,12 +197,16 @@ export class FakeDeepSeek {
   readonly finishedAt: number[] = [];
   closedConnections = 0;
   private behaviour: FakeBehaviour = DEFAULT_BEHAVIOUR;
+  /** Behaviours for the next chat requests, one each, before `behaviour` again. */
+  private readonly upcoming: FakeBehaviour[] = [];
   private balance: FakeBalance = DEFAULT_BALANCE;
   private readonly server: Server;
   private readonly models: readonly string[];
+  private readonly apiKey: string | undefined;
 
   private constructor(options: FakeDeepSeekOptions) {
     this.models = options.models ?? [...DEEPSEEK_MODELS, ...LEGACY_ALIASES];
+    this.apiKey = options.apiKey;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         // A bug in the fake must show as a failed call, not as a crashed test run.
@@ -222,6 +230,11 @@ export class FakeDeepSeek {
     this.behaviour = behaviour;
   }
 
+  /** The next chat requests get these, one each, in order; then `behave`'s again. */
+  behaveNext(...behaviours: FakeBehaviour[]): void {
+    this.upcoming.push(...behaviours);
+  }
+
   /** What `GET /user/balance` answers, whatever the chat behaviour. */
   setBalance(balance: FakeBalance): void {
     this.balance = balance;
@@ -232,6 +245,7 @@ export class FakeDeepSeek {
     this.finishedAt.length = 0;
     this.closedConnections = 0;
     this.behaviour = DEFAULT_BEHAVIOUR;
+    this.upcoming.length = 0;
     this.balance = DEFAULT_BALANCE;
   }
 
@@ -264,6 +278,10 @@ export class FakeDeepSeek {
       else this.closedConnections += 1;
     });
 
+    if (this.apiKey !== undefined && request.headers.authorization !== `Bearer ${this.apiKey}`) {
+      sendError(response, { status: 401, ...(STATUS_ERRORS[401] ?? { message: 'Authentication Fails' }) });
+      return;
+    }
     if (method === 'GET' && path === '/user/balance') {
       sendJson(response, 200, this.balance);
       return;
@@ -347,8 +365,11 @@ export class FakeDeepSeek {
   }
 
   private async behaveOn(body: RecordedBody, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const behaviour = this.behaviour;
+    const behaviour = this.upcoming.shift() ?? this.behaviour;
     switch (behaviour.kind) {
+      case 'reset-mid-headers':
+        request.socket.write('HTTP/1.1 200 OK\r\nContent-Type: applic', () => request.socket.destroy());
+        return;
       case 'hang':
         return;
       case 'stall-after-headers':

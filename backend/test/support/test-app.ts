@@ -24,6 +24,8 @@ const baseEnvironment: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'info',
   JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+  // Test-only: 32 bytes of zeros. A suite that tests the key itself sets its own.
+  SECRETS_KEY: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
   // Never a real provider: a key in the developer's shell must not leak into a test. Empty = unset
   // (demo mode); suites that test the DeepSeek path point it at their fake on 127.0.0.1.
   DEEPSEEK_API_KEY: '',
@@ -32,6 +34,8 @@ const baseEnvironment: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_MIN: '1000',
   RATE_LIMIT_REGISTER_PER_MIN: '1000',
   RATE_LIMIT_CHAT_PER_MIN: '1000',
+  // Suites fail their one upstream on purpose case after case; channel tests set the real threshold.
+  CHANNEL_FAILURE_THRESHOLD: '1000',
 };
 
 /**

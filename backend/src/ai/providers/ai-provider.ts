@@ -1,6 +1,3 @@
-/** The AI provider behind `AI_PROVIDER`: DeepSeek through the openai SDK, or the local demo. */
-export const AI_PROVIDER = Symbol('AI_PROVIDER');
-
 /** A tool call of an assistant message, in OpenAI's shape. */
 export interface ToolCall {
   id: string;
@@ -77,7 +74,9 @@ export type CompletionResult =
   | { outcome: 'connection_error' }
   /** The upstream sent nothing for `STREAM_IDLE_TIMEOUT_MS` (not even a keep-alive). */
   | { outcome: 'stalled' }
-  | { outcome: 'aborted' };
+  | { outcome: 'aborted' }
+  /** No channel serving the model could be tried: all disabled or cooling down (docs/channels.md). */
+  | { outcome: 'unavailable' };
 
 /** A piece of a streamed answer: content, reasoning and tool-call pieces, as they arrive. */
 export interface OutputDelta {
@@ -94,7 +93,7 @@ export type StreamEvent =
 /** A call that failed in transport: no usable answer arrived. */
 export type TransportFailure = Extract<
   CompletionResult,
-  { outcome: 'aborted' | 'stalled' | 'connection_error' | 'upstream_error' }
+  { outcome: 'aborted' | 'stalled' | 'connection_error' | 'upstream_error' | 'unavailable' }
 >;
 
 /** How a stream that could not run to its end failed (the iterator throws this). */

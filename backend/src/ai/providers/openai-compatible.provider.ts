@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { Agent } from 'undici';
@@ -18,7 +18,6 @@ import {
   type TransportFailure,
 } from '#src/ai/providers/ai-provider.js';
 import { requestFetch } from '#src/ai/providers/undici-fetch.js';
-import { AppConfigService } from '#src/config/app-config.service.js';
 
 /** undici's codes for a response that went silent longer than the connection's idle limits. */
 const SILENCE_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -28,36 +27,48 @@ interface DeepSeekMessageFields {
   reasoning_content?: string | null;
 }
 
+/** Where one channel's upstream is, and the limits of a call to it. */
+export interface UpstreamConnection {
+  baseUrl: string;
+  apiKey: string;
+  /** `STREAM_IDLE_TIMEOUT_MS`. */
+  idleTimeoutMs: number;
+  /** `AI_TIMEOUT_MS`, the SDK's own cap (the caller's signal normally fires first). */
+  callTimeoutMs: number;
+}
+
 /**
- * DeepSeek through the official `openai` SDK. Two limits bound a call: the caller's AbortSignal
+ * One channel's upstream — DeepSeek, or another OpenAI-compatible API — through the official `openai`
+ * SDK. Two limits bound a call: the caller's AbortSignal
  * (`AI_TIMEOUT_MS` over the whole call, body included, or the client leaving), and the connection's
  * idle limits (`STREAM_IDLE_TIMEOUT_MS` between any two bytes, headers included): DeepSeek keeps a
  * busy connection alive with blank lines (JSON) or `: keep-alive` comments (SSE), so silence that
  * long means a stalled upstream, stream or not. No automatic retries: a retried completion is a
- * second paid call upstream, and the caller's deadline is already running.
+ * second paid call upstream, and the caller's deadline is already running; failing over to another
+ * channel is the caller's decision (docs/channels.md).
  */
-@Injectable()
-export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
-  /** Keep-alive connections to DeepSeek, closed at shutdown once the last chat has drained. */
+export class OpenAiCompatibleProvider implements AiProvider {
+  /** Keep-alive connections to the upstream, closed once the channel is replaced or the app stops. */
   private readonly connections: Agent;
   private readonly client: OpenAI;
-  private readonly logger = new Logger(DeepSeekProvider.name);
+  private readonly logger = new Logger(OpenAiCompatibleProvider.name);
 
-  constructor(config: AppConfigService) {
+  constructor(connection: UpstreamConnection) {
     this.connections = new Agent({
-      headersTimeout: config.streamIdleTimeoutMs,
-      bodyTimeout: config.streamIdleTimeoutMs,
+      headersTimeout: connection.idleTimeoutMs,
+      bodyTimeout: connection.idleTimeoutMs,
     });
     this.client = new OpenAI({
-      apiKey: config.deepseekApiKey,
-      baseURL: config.deepseekBaseUrl,
+      apiKey: connection.apiKey,
+      baseURL: connection.baseUrl,
       maxRetries: 0,
-      timeout: config.aiTimeoutMs,
+      timeout: connection.callTimeoutMs,
       fetch: requestFetch(this.connections),
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Closes the connections once the calls still using them have ended. */
+  async close(): Promise<void> {
     await this.connections.close();
   }
 
@@ -136,8 +147,10 @@ export class DeepSeekProvider implements AiProvider, OnApplicationShutdown {
 
   private classifyFailure(error: unknown, signal: AbortSignal): TransportFailure {
     if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { outcome: 'aborted' };
-    if (isSilence(error)) return { outcome: 'stalled' };
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return { outcome: 'aborted' };
+    // The SDK reports undici's headers timeout as its own timeout, without the cause; its own timer
+    // (AI_TIMEOUT_MS from this call's start) never fires before the request's deadline, which aborts
+    // the signal first. So a timeout with the signal still live is the upstream's silence.
+    if (isSilence(error) || error instanceof OpenAI.APIConnectionTimeoutError) return { outcome: 'stalled' };
     if (error instanceof OpenAI.APIConnectionError) return { outcome: 'connection_error' };
     if (error instanceof OpenAI.APIError) {
       const status: unknown = error.status;
