@@ -340,7 +340,7 @@ describe('admin API', () => {
       const response = await as(admin).get('/api/admin/usage/export?status=success').expect(200);
       expect(response.text.split('\n')[0]).toBe(
         'id,createdAt,userId,email,model,endpoint,status,errorCode,creditsCharged,promptTokens,completionTokens,' +
-          'cacheHitTokens,cacheMissTokens,reasoningTokens,peak,latencyMs',
+          'cacheHitTokens,cacheMissTokens,reasoningTokens,peak,latencyMs,channel,attempts',
       );
     });
   });
