@@ -13,6 +13,7 @@ import { LoggingModule } from '#src/logging/logging.module.js';
 import { MetricsModule } from '#src/metrics/metrics.module.js';
 import { SecretsModule } from '#src/secrets/secrets.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         AiModule,
         UsageModule,
         AdminModule,
+        WebhooksModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

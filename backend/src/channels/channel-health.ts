@@ -11,6 +11,9 @@ export type CallVerdict =
   /** Neither: the client left, or the request itself was refused (400, 422); says nothing of the channel. */
   | 'neutral';
 
+/** A change this instance saw: the channel began cooling down, or a probe found it back. */
+export type HealthTransition = 'down' | 'up';
+
 /** May a request call the channel now: yes; yes as the one probe after a cool-down; or no. */
 export type Admission = 'yes' | 'probe' | 'no';
 
@@ -61,11 +64,12 @@ export class ChannelHealth {
     return 'probe';
   }
 
+  /** Records one call; answers the change it made to the channel's state, if any. */
   record(
     channelId: string,
     call: { verdict: CallVerdict; admission: Admission; latencyMs: number; error?: string },
     now = Date.now(),
-  ): void {
+  ): HealthTransition | undefined {
     const health = this.healthOf(channelId);
     this.count(health, call.verdict === 'failed', call.latencyMs, now);
     if (call.error !== undefined) health.lastError = { at: now, message: call.error };
@@ -75,15 +79,18 @@ export class ChannelHealth {
         health.coolingUntil = null;
         health.consecutiveCooldowns = 0;
         health.failures = [];
-      } else if (call.verdict === 'failed') {
-        this.coolDown(health, now);
+        return 'up';
       }
-      return;
+      // A failed probe: still down, for longer.
+      if (call.verdict === 'failed') this.coolDown(health, now);
+      return undefined;
     }
-    if (call.verdict !== 'failed' || health.coolingUntil !== null) return;
+    if (call.verdict !== 'failed' || health.coolingUntil !== null) return undefined;
     health.failures = health.failures.filter((at) => at > now - this.rules.failureWindowMs);
     health.failures.push(now);
-    if (health.failures.length >= this.rules.failureThreshold) this.coolDown(health, now);
+    if (health.failures.length < this.rules.failureThreshold) return undefined;
+    this.coolDown(health, now);
+    return 'down';
   }
 
   /** A probe that never ran to a verdict (a fault of ours): the next request may probe instead. */

@@ -4,7 +4,7 @@ import { OpenAiCompatibleProvider } from '#src/ai/providers/openai-compatible.pr
 import { apiKeyContext, type Channel, type ChannelRow, lastFourOf } from '#src/channels/channel.js';
 import { ChannelsRepository } from '#src/channels/channels.repository.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
-import { SecretBox, UnreadableSecretError } from '#src/secrets/secret-box.js';
+import { SecretBox, SecretsKeyMismatchError, UnreadableSecretError } from '#src/secrets/secret-box.js';
 
 /**
  * How long the channel list read from the database is reused. A change made through this instance
@@ -15,17 +15,6 @@ export const CHANNEL_CACHE_TTL_MS = 2_000;
 /** A channel and the client that calls it. */
 export interface LoadedChannel extends Channel {
   provider: OpenAiCompatibleProvider;
-}
-
-/** SECRETS_KEY cannot open a stored key: boot stops with this, rather than every chat failing. */
-export class SecretsKeyMismatchError extends Error {
-  constructor(channelName: string) {
-    super(
-      `SECRETS_KEY cannot decrypt the stored API key of channel "${channelName}": set SECRETS_KEY to the key it was ` +
-        "saved with (or enter the channel's key again after starting with the new one)",
-    );
-    this.name = 'SecretsKeyMismatchError';
-  }
 }
 
 /**
@@ -61,7 +50,9 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnApplicationShu
       try {
         this.secrets.open(row.api_key_ciphertext, apiKeyContext(row.id));
       } catch (error) {
-        if (error instanceof UnreadableSecretError) throw new SecretsKeyMismatchError(row.name);
+        if (error instanceof UnreadableSecretError) {
+          throw new SecretsKeyMismatchError(`the stored API key of channel "${row.name}"`);
+        }
         throw error;
       }
     }

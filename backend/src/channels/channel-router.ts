@@ -155,15 +155,28 @@ export class ChannelRouter {
       ending.kind === 'answered'
         ? { retry: false, verdict: 'answered', label: 'answered' }
         : judge(ending.failure, deadline, ending.reachedClient);
-    this.health.record(channel.id, {
+    const transition = this.health.record(channel.id, {
       verdict: judgement.verdict,
       admission,
       latencyMs,
       ...(judgement.error === undefined ? {} : { error: judgement.error }),
     });
+    if (transition !== undefined) this.announce(channel, transition, judgement.error);
     this.metrics.recordChannelCall(channel.name, judgement.label, latencyMs);
     if (judgement.refusal !== undefined) await this.disable(channel, judgement.refusal);
     return { value, retry: judgement.retry };
+  }
+
+  /**
+   * Tells the shared state (and so the channel.down / channel.up alerts, once per change whatever the
+   * number of instances) what this instance saw. Off the request's path: the answer does not wait.
+   */
+  private announce(channel: LoadedChannel, transition: 'down' | 'up', error: string | undefined): void {
+    const reason =
+      transition === 'down' ? `cooling down after repeated failures (last: ${error ?? 'unknown'})` : 'a probe answered';
+    this.repository.healthChanged(channel.id, transition === 'down', reason).catch((failure: unknown) => {
+      this.logger.warn({ channel: channel.name, err: failure }, 'Could not record a channel health change');
+    });
   }
 
   /** The upstream refused the channel's key or account: off until an admin enables it again. */

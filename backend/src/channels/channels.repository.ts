@@ -113,6 +113,15 @@ export class ChannelsRepository {
     return row?.disabled ?? false;
   }
 
+  /** The shared down/up state (db 0013 `channel_health_changed`); true when this call changed it. */
+  async healthChanged(id: string, down: boolean, reason: string): Promise<boolean> {
+    const row = await this.db.first<{ changed: boolean }>(
+      'SELECT channel_health_changed($1::uuid, $2::boolean, $3::text) AS changed',
+      [id, down, reason],
+    );
+    return row?.changed ?? false;
+  }
+
   /** The built-in channel's row, made on first use; what admins set on it is kept. */
   async ensureBuiltIn(candidateId: string, baseUrl: string, apiKeyLast4: string): Promise<void> {
     await this.db.first('SELECT id FROM ensure_built_in_channel($1::uuid, $2::text, $3::text)', [

@@ -182,6 +182,20 @@ export class AppConfigService {
     };
   }
 
+  get lowCreditsThreshold(): number {
+    return this.get('LOW_CREDITS_THRESHOLD');
+  }
+
+  /** The webhook dispatcher's timing (docs/alerts.md). */
+  get webhookDelivery(): { retryBaseMs: number; retryWindowMs: number; timeoutMs: number; pollIntervalMs: number } {
+    return {
+      retryBaseMs: this.get('WEBHOOK_RETRY_BASE_MS'),
+      retryWindowMs: this.get('WEBHOOK_RETRY_WINDOW_MS'),
+      timeoutMs: this.get('WEBHOOK_TIMEOUT_MS'),
+      pollIntervalMs: this.get('WEBHOOK_POLL_INTERVAL_MS'),
+    };
+  }
+
   /** The bearer token /metrics asks for; undefined: loopback clients only. */
   get metricsToken(): string | undefined {
     return this.get('METRICS_TOKEN');

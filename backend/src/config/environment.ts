@@ -221,6 +221,41 @@ export class Environment {
   @Max(86_400_000)
   CHANNEL_COOLDOWN_MAX_MS = 600_000;
 
+  /** Available credits under which a charge raises the credits.low alert (docs/alerts.md). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  LOW_CREDITS_THRESHOLD = 100;
+
+  /** The first wait before a failed webhook delivery is retried; each retry doubles it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 5_000;
+
+  /** How long after its event a delivery is retried before it is marked failed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(7 * 86_400_000)
+  WEBHOOK_RETRY_WINDOW_MS = 86_400_000;
+
+  /** How long a receiver has to answer one delivery. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** How often each instance looks for due deliveries. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
   /** Bearer token for /metrics; unset, /metrics answers loopback clients only. */
   @IsOptional()
   @IsString()

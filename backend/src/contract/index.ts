@@ -10,4 +10,5 @@ export * from './ai.js';
 export * from './records.js';
 export * from './admin.js';
 export * from './channels.js';
+export * from './webhooks.js';
 export * from './requests.js';

@@ -55,6 +55,7 @@ export class DatabaseBootstrap implements OnApplicationShutdown {
     const runtimePassword = runtimeLoginPassword(ownerUrl, this.config.databaseAppPassword);
     await migrator.applySettings({
       signupCredits: this.config.signupCredits,
+      lowCreditsThreshold: this.config.lowCreditsThreshold,
       accessTokenSecret: this.config.jwtSecret,
       runtimePassword,
     });

@@ -9,6 +9,8 @@ import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 export interface BootSettings {
   /** The signup grant the user trigger reads (app_settings). */
   signupCredits: number;
+  /** Available credits under which a charge raises credits.low (app_settings). */
+  lowCreditsThreshold: number;
   /** JWT_SECRET: the admin functions verify access tokens with it (access_token_key, owner-only). */
   accessTokenSecret: string;
   /** The password the runtime role logs in with (runtime-login.ts). */
@@ -53,6 +55,10 @@ export class Migrator {
       await dataSource.query(
         `UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'signup_credits'`,
         [settings.signupCredits],
+      );
+      await dataSource.query(
+        `UPDATE app_settings SET value = $1::text, updated_at = now() WHERE key = 'low_credits_threshold'`,
+        [settings.lowCreditsThreshold],
       );
       await dataSource.query(
         `INSERT INTO access_token_key (secret) VALUES ($1::bytea)

@@ -77,6 +77,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: 'creditgate_webhook_attempts_total',
+    help: 'Webhook delivery attempts by event type and outcome (delivered, retry, failed).',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'creditgate_' });
     new Gauge({
@@ -129,6 +136,10 @@ export class MetricsService {
   recordChannelCall(channel: string, outcome: string, latencyMs: number): void {
     this.channelCalls.inc({ channel, outcome });
     this.channelLatency.observe({ channel }, latencyMs / 1000);
+  }
+
+  recordWebhookAttempt(type: string, outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.webhookAttempts.inc({ type, outcome });
   }
 
   /** One finished AI attempt: its outcome, and what it cost. */

@@ -14,6 +14,18 @@ export class UnreadableSecretError extends Error {
   }
 }
 
+/** SECRETS_KEY cannot open a stored secret: boot stops with this, rather than every use failing. */
+export class SecretsKeyMismatchError extends Error {
+  /** `what`: the secret, as an admin finds it, e.g. `the API key of channel "backup"`. */
+  constructor(what: string) {
+    super(
+      `SECRETS_KEY cannot decrypt ${what}: set SECRETS_KEY to the key it was saved with ` +
+        '(or enter that secret again after starting with the new key)',
+    );
+    this.name = 'SecretsKeyMismatchError';
+  }
+}
+
 /**
  * Secrets at rest (upstream API keys, webhook signing secrets): AES-256-GCM under `SECRETS_KEY`, a fresh
  * 96-bit IV each time, stored as `v1.<iv>.<tag>.<ciphertext>` (base64url). `context` — what the secret

@@ -11,6 +11,7 @@ const expectedTables = [
   'credit_accounts',
   'credit_holds',
   'credit_ledger',
+  'credit_low_alerts',
   'idempotency_records',
   'model_prices',
   'peak_calendar',
@@ -18,6 +19,9 @@ const expectedTables = [
   'schema_migrations',
   'usage_logs',
   'users',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'webhook_events',
 ];
 
 const expectedFunctions = [

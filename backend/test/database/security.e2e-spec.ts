@@ -76,6 +76,18 @@ describe('database security: grants, append-only ledger, row-level security', ()
         `SELECT secret FROM access_token_key WHERE $1::uuid IS NOT NULL`,
       ],
       ['verify tokens itself', `SELECT admin_actor_from_token($1::text)`],
+      [
+        'raise an alert of its own',
+        `INSERT INTO webhook_events (type, data) VALUES ('credits.added', jsonb_build_object('userId', $1::uuid))`,
+      ],
+      ['raise an alert through the outbox function', `SELECT enqueue_webhook_event('credits.low', '{}', $1::text)`],
+      ['point an alert endpoint elsewhere', `UPDATE webhook_endpoints SET url = 'http://evil.test/' || $1::text`],
+      ['rewrite what an alert says', `UPDATE webhook_events SET data = jsonb_build_object('userId', $1::uuid)`],
+      [
+        'turn a channel back on',
+        `UPDATE channels SET enabled = true, disabled_reason = NULL WHERE $1::uuid IS NOT NULL`,
+      ],
+      ['swap a channel key', `UPDATE channels SET api_key_ciphertext = 'v1.a.b.c' WHERE $1::uuid IS NOT NULL`],
     ])('cannot %s directly', async (_what, sql) => {
       await expect(runtime.query(sql, [alice.id])).rejects.toMatchObject({ code: SqlState.InsufficientPrivilege });
       expect(await accountOf(owner, alice.id)).toEqual({ balance: 1000, held: 0 });

@@ -75,6 +75,7 @@ export async function createTestDatabase(
   const applySettings = (settings: Partial<BootSettings> = {}) =>
     new Migrator(url, migrationsDir).applySettings({
       signupCredits: 1000,
+      lowCreditsThreshold: 100,
       accessTokenSecret: TEST_JWT_SECRET,
       runtimePassword,
       ...settings,
