@@ -32,6 +32,11 @@ export const routes: Routes = [
         loadComponent: () => import('@app/features/models/models.page').then((m) => m.ModelsPage),
       },
       {
+        path: 'channels',
+        title: 'Channels · CreditGate',
+        loadComponent: () => import('@app/features/channels/channels.page').then((m) => m.ChannelsPage),
+      },
+      {
         path: 'demo-lab',
         title: 'Demo lab · CreditGate',
         loadComponent: () => import('@app/features/demo-lab/demo-lab.page').then((m) => m.DemoLabPage),

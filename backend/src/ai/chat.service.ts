@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { CallDeadline } from '#src/ai/call-deadline.js';
-import { type Attempt, type CallReport, ChatBilling, type ChatContext, type Reserved } from '#src/ai/chat-billing.js';
+import {
+  type Attempt,
+  type CallReport,
+  ChatBilling,
+  type ChatContext,
+  NO_CALL,
+  type Reserved,
+} from '#src/ai/chat-billing.js';
 import { failureMessage, failureOf } from '#src/ai/chat-failures.js';
 import { type ChatInput, type ChatOutcome, imageCount, type StreamSink } from '#src/ai/chat-outcome.js';
 import { toModelView } from '#src/ai/chat.presenter.js';

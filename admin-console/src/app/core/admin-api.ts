@@ -8,7 +8,10 @@ import {
   type AdminUserItem,
   type AuditItem,
   type AuditQuery,
+  type ChannelTestResult,
+  type ChannelView,
   type ChatResponse,
+  type CreateChannelRequest,
   type DemoLabChatRequest,
   HttpHeader,
   type ListResponse,
@@ -18,6 +21,7 @@ import {
   type RechargeResponse,
   type StatsQuery,
   type StatsResponse,
+  type UpdateChannelRequest,
   type UpdateModelPriceRequest,
   type UpdatePeakHoursRequest,
   type UpdateUserAccessRequest,
@@ -39,6 +43,10 @@ export function queryParams(query: object): Record<string, string | number | boo
 const PEAK_HOURS_URL = '/api/admin/pricing/peak-hours';
 
 const userUrl = (id: string): string => `/api/admin/users/${encodeURIComponent(id)}`;
+
+const CHANNELS_URL = '/api/admin/channels';
+
+const channelUrl = (id: string): string => `${CHANNELS_URL}/${encodeURIComponent(id)}`;
 
 /** The file name the server chose (`Content-Disposition`), or a sensible one. */
 function attachmentName(disposition: string | null, fallback: string): string {
@@ -89,6 +97,11 @@ export class AdminApi {
     return httpResource(() => ({ url: '/api/admin/audit', params: queryParams(query()) }));
   }
 
+  /** The upstream channels, by priority then name, with this instance's health and last-hour figures. */
+  channels(): HttpResourceRef<ChannelView[] | undefined> {
+    return httpResource(() => CHANNELS_URL);
+  }
+
   /** The models a chat may use now (in demo mode: the demo models). */
   chatModels(): HttpResourceRef<ListResponse<ModelView> | undefined> {
     return httpResource(() => '/api/ai/models');
@@ -125,6 +138,25 @@ export class AdminApi {
 
   setPeakHours(change: UpdatePeakHoursRequest): Observable<PeakHours> {
     return this.http.put<PeakHours>(PEAK_HOURS_URL, change);
+  }
+
+  /** The key travels once, in this body; the answer carries only its last four characters. */
+  createChannel(request: CreateChannelRequest): Observable<ChannelView> {
+    return this.http.post<ChannelView>(CHANNELS_URL, request);
+  }
+
+  updateChannel(id: string, change: UpdateChannelRequest): Observable<ChannelView> {
+    return this.http.patch<ChannelView>(channelUrl(id), change);
+  }
+
+  /** 204: nothing to read back. */
+  deleteChannel(id: string): Observable<void> {
+    return this.http.delete(channelUrl(id)).pipe(map(() => undefined));
+  }
+
+  /** One small real completion through the channel, charged to no user. */
+  testChannel(id: string): Observable<ChannelTestResult> {
+    return this.http.post<ChannelTestResult>(`${channelUrl(id)}/test`, {});
   }
 
   demoChat(request: DemoLabChatRequest): Observable<ChatResponse> {

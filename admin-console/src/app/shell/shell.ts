@@ -14,6 +14,7 @@ const NAVIGATION = [
   { path: '/users', label: 'Users', icon: 'group' },
   { path: '/usage', label: 'Usage', icon: 'receipt_long' },
   { path: '/models', label: 'Models & prices', icon: 'sell' },
+  { path: '/channels', label: 'Channels', icon: 'hub' },
   { path: '/demo-lab', label: 'Demo lab', icon: 'science' },
 ] as const;
 

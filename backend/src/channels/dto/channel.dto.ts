@@ -85,24 +85,8 @@ const Rules = {
   weight: () => applyDecorators(IsInt(), Min(1), Max(1000)),
 };
 
-/** `POST /api/admin/channels` (docs/channels.md). */
-export class CreateChannelDto implements CreateChannelRequest {
-  @Rules.name()
-  name!: string;
-
-  @IsIn(CHANNEL_KINDS)
-  kind!: ChannelKind;
-
-  @Rules.baseUrl()
-  baseUrl!: string;
-
-  /** Write-only: stored encrypted, never returned (only its last 4 characters). */
-  @Rules.apiKey(true)
-  apiKey!: string;
-
-  @Rules.models()
-  models!: string[];
-
+/** The fields that are optional on both routes, with their defaults on creation. */
+class ChannelOptionsDto {
   @OptionalNotNull()
   @IsUpstreamModelMap()
   upstreamModels?: Record<string, string>;
@@ -122,8 +106,27 @@ export class CreateChannelDto implements CreateChannelRequest {
   enabled?: boolean;
 }
 
+/** `POST /api/admin/channels` (docs/channels.md). */
+export class CreateChannelDto extends ChannelOptionsDto implements CreateChannelRequest {
+  @Rules.name()
+  name!: string;
+
+  @IsIn(CHANNEL_KINDS)
+  kind!: ChannelKind;
+
+  @Rules.baseUrl()
+  baseUrl!: string;
+
+  /** Write-only: stored encrypted, never returned (only its last 4 characters). */
+  @Rules.apiKey(true)
+  apiKey!: string;
+
+  @Rules.models()
+  models!: string[];
+}
+
 /** `PATCH /api/admin/channels/:id`: what is given changes; the built-in channel takes priority, weight and enabled. */
-export class UpdateChannelDto implements UpdateChannelRequest {
+export class UpdateChannelDto extends ChannelOptionsDto implements UpdateChannelRequest {
   @OptionalNotNull()
   @Rules.name()
   name?: string;
@@ -140,20 +143,4 @@ export class UpdateChannelDto implements UpdateChannelRequest {
   @OptionalNotNull()
   @Rules.models()
   models?: string[];
-
-  @OptionalNotNull()
-  @IsUpstreamModelMap()
-  upstreamModels?: Record<string, string>;
-
-  @OptionalNotNull()
-  @Rules.priority()
-  priority?: number;
-
-  @OptionalNotNull()
-  @Rules.weight()
-  weight?: number;
-
-  @OptionalNotNull()
-  @IsBoolean()
-  enabled?: boolean;
 }
