@@ -192,7 +192,7 @@ class Settle implements fc.AsyncCommand<Model, Real> {
     readonly pick: number,
     readonly charge: number,
   ) {}
-  check = (model: Readonly<Model>): boolean => open(model as Model).length > 0;
+  check = (model: Readonly<Model>): boolean => open(model).length > 0;
   async run(model: Model, real: Real): Promise<void> {
     const candidates = open(model);
     const hold = candidates[this.pick % candidates.length]!;
@@ -213,7 +213,7 @@ class Settle implements fc.AsyncCommand<Model, Real> {
 
 class Release implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number) {}
-  check = (model: Readonly<Model>): boolean => open(model as Model).length > 0;
+  check = (model: Readonly<Model>): boolean => open(model).length > 0;
   async run(model: Model, real: Real): Promise<void> {
     const candidates = open(model);
     const hold = candidates[this.pick % candidates.length]!;
@@ -226,7 +226,7 @@ class Release implements fc.AsyncCommand<Model, Real> {
 
 class Expire implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number) {}
-  check = (model: Readonly<Model>): boolean => open(model as Model).length > 0;
+  check = (model: Readonly<Model>): boolean => open(model).length > 0;
   async run(model: Model, real: Real): Promise<void> {
     const candidates = open(model);
     const hold = candidates[this.pick % candidates.length]!;
@@ -268,7 +268,7 @@ class Recharge implements fc.AsyncCommand<Model, Real> {
  */
 class SettleClosed implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number) {}
-  check = (model: Readonly<Model>): boolean => closed(model as Model).length > 0;
+  check = (model: Readonly<Model>): boolean => closed(model).length > 0;
   async run(model: Model, real: Real): Promise<void> {
     const candidates = closed(model);
     const hold = candidates[this.pick % candidates.length]!;

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   type AdminUserDetail,
@@ -602,7 +604,7 @@ describe('spend controls', () => {
         testApp = await createTestApp();
         // A dual-stack socket: IPv4 clients arrive as ::ffff:127.0.0.1, IPv6 ones as ::1.
         await testApp.app.listen(0, '::');
-        const { port } = testApp.app.getHttpServer().address() as { port: number };
+        const { port } = (testApp.app.getHttpServer() as Server).address() as AddressInfo;
         ipv4 = `http://127.0.0.1:${port}`;
         ipv6 = `http://[::1]:${port}`;
       });

@@ -127,8 +127,9 @@ export class AdminApi {
     return this.http.patch<ApiKeyView>(`${userUrl(userId)}/keys/${encodeURIComponent(keyId)}`, change);
   }
 
-  revokeUserApiKey(userId: string, keyId: string): Observable<void> {
-    return this.http.delete<void>(`${userUrl(userId)}/keys/${encodeURIComponent(keyId)}`);
+  /** Answers 204, no body. */
+  revokeUserApiKey(userId: string, keyId: string): Observable<null> {
+    return this.http.delete<null>(`${userUrl(userId)}/keys/${encodeURIComponent(keyId)}`);
   }
 
   updatePrice(model: string, price: UpdateModelPriceRequest): Observable<AdminModel> {

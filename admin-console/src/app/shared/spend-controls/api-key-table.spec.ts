@@ -32,7 +32,7 @@ describe('ApiKeyTable', () => {
   let fixture: ComponentFixture<ApiKeyTable>;
   const rows = (): HTMLElement[] =>
     Array.from((fixture.nativeElement as HTMLElement).querySelectorAll<HTMLElement>('tr[mat-row]'));
-  const text = (element: Element | undefined) => element?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  const text = (element: Element | undefined) => element?.textContent.replace(/\s+/g, ' ').trim() ?? '';
   /** The lines of a row's limits cell. */
   const limitsOf = (row: HTMLElement | undefined): string[] =>
     Array.from(row?.querySelectorAll('[data-testid="key-limits"] > div') ?? []).map((line) => text(line));

@@ -74,7 +74,7 @@ export class KeyLimitsDialog {
   protected readonly reasonMaxChars = REASON_MAX_CHARS;
   private readonly initial = {
     budgetCredits: this.data.key.budget?.credits ?? null,
-    budgetPeriod: this.data.key.budget?.period ?? ('day' as SpendPeriod),
+    budgetPeriod: this.data.key.budget?.period ?? 'day',
     creditLimit: this.data.key.creditLimit,
     models: (this.data.key.models ?? []).join(', '),
     expiresAt: this.data.key.expiresAt === null ? '' : toLocalInput(this.data.key.expiresAt),
@@ -96,14 +96,14 @@ export class KeyLimitsDialog {
   protected change(): KeyLimitsChange {
     const value = this.form.getRawValue();
     const change: KeyLimitsChange = {};
-    const budgetCredits = value.budgetCredits === null ? null : Number(value.budgetCredits);
+    const budgetCredits = value.budgetCredits;
     if (
       budgetCredits !== this.initial.budgetCredits ||
       (budgetCredits !== null && value.budgetPeriod !== this.initial.budgetPeriod)
     ) {
       change.budget = budgetCredits === null ? null : { credits: budgetCredits, period: value.budgetPeriod };
     }
-    const creditLimit = value.creditLimit === null ? null : Number(value.creditLimit);
+    const creditLimit = value.creditLimit;
     if (creditLimit !== this.initial.creditLimit) change.creditLimit = creditLimit;
     if (value.models !== this.initial.models) {
       const models = listOf(value.models);
