@@ -442,6 +442,18 @@ describe('admin console in Chromium', () => {
     await page.goto(url(`/users/${owner.user.id}`));
 
     const keyRow = page.getByTestId('api-key-table').locator('tr[mat-row]', { hasText: 'shop backend' });
+    /** 'closed' once a dialog saved and closed, else the error it shows (the saved state, not a passing snack bar). */
+    const dialogOutcome = (errorTestId: string): Promise<string | null> =>
+      Promise.race([
+        page
+          .getByRole('dialog')
+          .waitFor({ state: 'detached' })
+          .then(() => 'closed'),
+        page
+          .getByTestId(errorTestId)
+          .waitFor()
+          .then(() => page.getByTestId(errorTestId).textContent()),
+      ]);
     const words = async (locator: Locator) => (await locator.textContent())?.replace(/\s+/g, ' ').trim();
     await expect(words(keyRow.getByTestId('period-spend'))).resolves.toBe(`${charged} of 500 credits this UTC day`);
     await expect(keyRow.getByTestId('key-limits').textContent()).resolves.toContain('demo-chat');
@@ -455,7 +467,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('spend-limit-credits').fill('2000');
     await page.getByLabel('Reason (kept in the audit log)').fill('Monthly cap agreed with the customer');
     await page.getByTestId('spend-limit-save').click();
-    await page.getByText('Spend limit saved.').waitFor();
+    await expect(dialogOutcome('spend-limit-error')).resolves.toBe('closed');
     await page.getByTestId('spend-limit').filter({ hasText: '2,000 credits a month' }).waitFor();
     await expect(words(page.getByTestId('spend-limit').getByTestId('period-spend'))).resolves.toBe(
       `${charged} of 2,000 credits this UTC month`,
@@ -465,7 +477,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('key-budget-credits').fill('1');
     await page.getByTestId('key-limits-reason').fill('Abuse report');
     await page.getByTestId('key-limits-save').click();
-    await page.getByText('Key limits saved.').waitFor();
+    await expect(dialogOutcome('key-limits-error')).resolves.toBe('closed');
     await keyRow.getByTestId('key-limits').filter({ hasText: '1 credit a day' }).waitFor();
     const refused = await keyChat().expect(403);
     expect((refused.body as ErrorBody).code).toBe(ErrorCode.BudgetExceeded);
