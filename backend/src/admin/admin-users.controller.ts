@@ -1,11 +1,30 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminUsersService } from '#src/admin/admin-users.service.js';
-import { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
+import {
+  AdminUpdateApiKeyDto,
+  RechargeDto,
+  UpdateUserAccessDto,
+  UserSearchQueryDto,
+} from '#src/admin/dto/admin-users.dto.js';
 import { AccessToken, Roles } from '#src/common/auth.decorators.js';
 import {
   type AdminUserDetail,
   type AdminUserItem,
+  type ApiKeyView,
   HttpHeader,
   type ListResponse,
   type RechargeResponse,
@@ -38,6 +57,34 @@ export class AdminUsersController {
     @Body() body: UpdateUserAccessDto,
   ): Promise<AdminUserDetail> {
     return this.users.updateAccess(adminToken, id, body);
+  }
+
+  /** The user's keys that are not revoked, with their limits and spend in the current period (docs/limits.md). */
+  @Get('users/:id/keys')
+  async apiKeys(@Param('id', ParseUUIDPipe) id: string): Promise<ListResponse<ApiKeyView>> {
+    return { items: await this.users.apiKeysOf(id), nextCursor: null };
+  }
+
+  /** Changes a key's limits (left out: kept; null: removed); audited with the old and new values. */
+  @Patch('users/:id/keys/:keyId')
+  updateApiKey(
+    @AccessToken() adminToken: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @Body() body: AdminUpdateApiKeyDto,
+  ): Promise<ApiKeyView> {
+    return this.users.updateApiKey(adminToken, id, keyId, body);
+  }
+
+  /** Revokes a key of the user's: it fails at once. Audited. */
+  @Delete('users/:id/keys/:keyId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  revokeApiKey(
+    @AccessToken() adminToken: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+  ): Promise<void> {
+    return this.users.revokeApiKey(adminToken, id, keyId);
   }
 
   /** Adds credits once per Idempotency-Key (kept by the ledger itself). */

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { AdminUserItem, OpenHold, Role, UsageSummary } from '#src/contract/index.js';
-import { Database } from '#src/database/database.service.js';
+import type {
+  AdminUserItem,
+  OpenHold,
+  PeriodSpend,
+  Role,
+  SpendBudget,
+  SpendPeriod,
+  UsageSummary,
+} from '#src/contract/index.js';
+import { Database, type SqlExecutor } from '#src/database/database.service.js';
 
 interface UserRow {
   id: string;
@@ -75,6 +83,40 @@ export class AdminUsersRepository {
     }));
   }
 
+  /**
+   * The user's spend limit, and what it spent (charged + held, every key and login) in the limit's
+   * current period — a calendar month without a limit — through the functions the reservation checks with.
+   */
+  async spendOf(userId: string): Promise<{ spendLimit: SpendBudget | null; spend: PeriodSpend }> {
+    const row = await this.db.first<{
+      spend_limit_credits: string | null;
+      spend_limit_period: SpendPeriod | null;
+      period: SpendPeriod;
+      period_start: Date;
+      period_end: Date;
+      spent: string;
+    }>(
+      `SELECT u.spend_limit_credits, u.spend_limit_period, coalesce(u.spend_limit_period, 'month') AS period,
+              p.period_start, p.period_end, user_period_spend(u.id, p.period_start, p.period_end) AS spent
+         FROM users u CROSS JOIN LATERAL spend_period_bounds(coalesce(u.spend_limit_period, 'month'), now()) p
+        WHERE u.id = $1::uuid`,
+      [userId],
+    );
+    if (!row) throw new Error(`no user ${userId}`);
+    return {
+      spendLimit:
+        row.spend_limit_credits === null || row.spend_limit_period === null
+          ? null
+          : { credits: Number(row.spend_limit_credits), period: row.spend_limit_period },
+      spend: {
+        period: row.period,
+        credits: Number(row.spent),
+        periodStart: row.period_start.toISOString(),
+        resetsAt: row.period_end.toISOString(),
+      },
+    };
+  }
+
   async usageSummary(userId: string): Promise<UsageSummary> {
     const row = await this.db.first<Record<keyof UsageSummary, string>>(
       `SELECT count(*) AS requests,
@@ -100,17 +142,41 @@ export class AdminUsersRepository {
    * Through `admin_set_user_access`, which verifies the admin's access token and reads the role
    * itself (an actor id would be the caller's word), guards the last admin and audits.
    */
-  async setAccess(change: {
-    adminToken: string;
-    userId: string;
-    role: Role | null;
-    disabled: boolean | null;
-    reason: string | null;
-  }): Promise<void> {
-    await this.db.rows(
+  async setAccess(
+    change: {
+      adminToken: string;
+      userId: string;
+      role: Role | null;
+      disabled: boolean | null;
+      reason: string | null;
+    },
+    tx: SqlExecutor = this.db,
+  ): Promise<void> {
+    await tx.rows(
       `SELECT * FROM admin_set_user_access(p_actor_token => $1::text, p_user_id => $2::uuid, p_role => $3::text,
                                            p_disabled => $4::boolean, p_reason => $5::text)`,
       [change.adminToken, change.userId, change.role, change.disabled, change.reason],
+    );
+  }
+
+  /**
+   * Sets or (null) removes the user's spend limit through `admin_set_user_spend_limit`, which verifies
+   * the admin's access token itself and audits the change (db/migrations/0012).
+   */
+  async setSpendLimit(
+    change: { adminToken: string; userId: string; spendLimit: SpendBudget | null; reason: string | null },
+    tx: SqlExecutor = this.db,
+  ): Promise<void> {
+    await tx.rows(
+      `SELECT * FROM admin_set_user_spend_limit(p_actor_token => $1::text, p_user_id => $2::uuid,
+                                                p_credits => $3::bigint, p_period => $4::text, p_reason => $5::text)`,
+      [
+        change.adminToken,
+        change.userId,
+        change.spendLimit?.credits ?? null,
+        change.spendLimit?.period ?? null,
+        change.reason,
+      ],
     );
   }
 

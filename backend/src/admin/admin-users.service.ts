@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { toAdminUser, AdminUsersRepository } from '#src/admin/admin-users.repository.js';
-import type { RechargeDto, UpdateUserAccessDto, UserSearchQueryDto } from '#src/admin/dto/admin-users.dto.js';
+import type {
+  AdminUpdateApiKeyDto,
+  RechargeDto,
+  UpdateUserAccessDto,
+  UserSearchQueryDto,
+} from '#src/admin/dto/admin-users.dto.js';
 import { AdminErrors, adminErrorFor } from '#src/admin/admin.errors.js';
+import { ApiKeysService } from '#src/api-keys/api-keys.service.js';
 import { AppError } from '#src/common/app-error.js';
 import { CursorField, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '#src/common/pagination.js';
 import {
   type AdminUserDetail,
   type AdminUserItem,
+  type ApiKeyView,
   ErrorCode,
   type ListResponse,
   type RechargeResponse,
@@ -23,6 +30,7 @@ export class AdminUsersService {
     private readonly users: AdminUsersRepository,
     private readonly credits: CreditsRepository,
     private readonly ledger: LedgerRepository,
+    private readonly apiKeys: ApiKeysService,
     private readonly db: Database,
   ) {}
 
@@ -40,33 +48,75 @@ export class AdminUsersService {
   async detail(id: string): Promise<AdminUserDetail> {
     const row = await this.users.find(id);
     if (!row) throw AdminErrors.noSuchUser();
-    const [openHolds, ledger, usage] = await Promise.all([
+    const [openHolds, ledger, usage, spend, apiKeys] = await Promise.all([
       this.users.openHolds(id),
       this.ledger.page(this.db, id, undefined, RECENT_LEDGER_ROWS),
       this.users.usageSummary(id),
+      this.users.spendOf(id),
+      this.apiKeys.list(id),
     ]);
-    return { ...toAdminUser(row), openHolds, recentLedger: ledger.map(toLedgerItem), usage };
+    return { ...toAdminUser(row), openHolds, recentLedger: ledger.map(toLedgerItem), usage, ...spend, apiKeys };
   }
 
-  /** `adminToken`: the acting admin's access token, which the SQL function verifies itself. */
+  /**
+   * Role, disabled flag and spend limit, those given, in one transaction. `adminToken`: the acting
+   * admin's access token, which each SQL function verifies itself.
+   */
   async updateAccess(adminToken: string, userId: string, change: UpdateUserAccessDto): Promise<AdminUserDetail> {
-    if (change.role === undefined && change.disabled === undefined) {
-      throw new AppError(ErrorCode.ValidationFailed, 'Nothing to change: give role and/or disabled.', [
-        { field: 'role', messages: ['role or disabled is required'] },
+    const { role, disabled, spendLimit } = change;
+    if (role === undefined && disabled === undefined && spendLimit === undefined) {
+      throw new AppError(ErrorCode.ValidationFailed, 'Nothing to change: give role, disabled and/or spendLimit.', [
+        { field: 'role', messages: ['role, disabled or spendLimit is required'] },
       ]);
     }
+    const reason = change.reason ?? null;
     try {
-      await this.users.setAccess({
-        adminToken,
-        userId,
-        role: change.role ?? null,
-        disabled: change.disabled ?? null,
-        reason: change.reason ?? null,
+      await this.db.transaction(async (tx) => {
+        if (role !== undefined || disabled !== undefined) {
+          await this.users.setAccess(
+            { adminToken, userId, role: role ?? null, disabled: disabled ?? null, reason },
+            tx,
+          );
+        }
+        if (spendLimit !== undefined) {
+          const limit = spendLimit && { credits: spendLimit.credits, period: spendLimit.period };
+          await this.users.setSpendLimit({ adminToken, userId, spendLimit: limit, reason }, tx);
+        }
       });
     } catch (error) {
-      throw adminErrorFor(error, 'change access') ?? error;
+      throw adminErrorFor(error, 'change users') ?? error;
     }
     return this.detail(userId);
+  }
+
+  /** The user's keys that are not revoked, with their limits and period's spend. */
+  async apiKeysOf(userId: string): Promise<ApiKeyView[]> {
+    if (!(await this.users.find(userId))) throw AdminErrors.noSuchUser();
+    return this.apiKeys.list(userId);
+  }
+
+  /** Changes the limits of a key of the user's; verified and audited by the SQL function. */
+  async updateApiKey(
+    adminToken: string,
+    userId: string,
+    keyId: string,
+    change: AdminUpdateApiKeyDto,
+  ): Promise<ApiKeyView> {
+    const { reason, ...limits } = change;
+    try {
+      return await this.apiKeys.adminUpdate(adminToken, userId, keyId, limits, reason ?? null);
+    } catch (error) {
+      throw adminErrorFor(error, 'change API keys') ?? error;
+    }
+  }
+
+  /** Revokes a key of the user's; verified and audited by the SQL function. */
+  async revokeApiKey(adminToken: string, userId: string, keyId: string): Promise<void> {
+    try {
+      await this.apiKeys.adminRevoke(adminToken, userId, keyId);
+    } catch (error) {
+      throw adminErrorFor(error, 'revoke API keys') ?? error;
+    }
   }
 
   recharge(adminToken: string, recharge: RechargeDto, idempotencyKey: string | undefined): Promise<RechargeResponse> {

@@ -13,6 +13,7 @@ import { AdminUsersController } from '#src/admin/admin-users.controller.js';
 import { AdminUsersRepository } from '#src/admin/admin-users.repository.js';
 import { AdminUsersService } from '#src/admin/admin-users.service.js';
 import { AiModule } from '#src/ai/ai.module.js';
+import { ApiKeysModule } from '#src/api-keys/api-keys.module.js';
 import { CreditsModule } from '#src/credits/credits.module.js';
 import { IdempotencyModule } from '#src/idempotency/idempotency.module.js';
 import { PricingModule } from '#src/pricing/pricing.module.js';
@@ -23,7 +24,7 @@ import { UsageModule } from '#src/usage/usage.module.js';
  * change anything): users, recharge, usage and its CSV export, stats, prices and peak hours, the audit trail, and the console's demo lab.
  */
 @Module({
-  imports: [AiModule, CreditsModule, IdempotencyModule, PricingModule, UsageModule],
+  imports: [AiModule, ApiKeysModule, CreditsModule, IdempotencyModule, PricingModule, UsageModule],
   controllers: [
     AdminUsersController,
     AdminReportsController,

@@ -117,7 +117,10 @@ export class ChatBilling implements OnModuleDestroy {
     this.stopping.abort();
   }
 
-  /** The quick read (403) and the reservation (409), one database call. */
+  /**
+   * The spend controls (403 MODEL_NOT_ALLOWED, BUDGET_EXCEEDED; docs/limits.md), the quick read (403)
+   * and the reservation (409), one database call.
+   */
   async reserve(attempt: Attempt): Promise<Reserved> {
     const { user, hold } = attempt;
     const reservedAt = Date.now();
@@ -126,10 +129,24 @@ export class ChatBilling implements OnModuleDestroy {
       amount: hold,
       ttlMs: this.config.holdTtlMs,
       apiKeyId: user.apiKeyId ?? null,
+      model: attempt.price.model,
     });
     switch (reservation.kind) {
       case 'reserved':
         return { ...attempt, holdId: reservation.holdId, reservedAt };
+      case 'model_not_allowed':
+        throw await this.refuse(attempt, UsageStatus.ModelNotAllowed, ErrorCode.ModelNotAllowed, {
+          message: `This API key may not use ${attempt.price.model}.`,
+          details: { model: attempt.price.model },
+        });
+      case 'budget_exceeded': {
+        const { scope, budget, spent, resetsAt } = reservation.limit;
+        const whose = scope === 'api_key' ? "This API key's budget" : 'Your spend limit';
+        throw await this.refuse(attempt, UsageStatus.BudgetExceeded, ErrorCode.BudgetExceeded, {
+          message: `${whose} of ${budget.credits} credits a ${budget.period} would be passed: ${spent} spent, this request needs up to ${hold}. It resets at ${resetsAt.toISOString()}.`,
+          details: { limit: scope, budget, spent, required: hold, resetsAt: resetsAt.toISOString() },
+        });
+      }
       case 'insufficient':
         throw await this.refuse(attempt, UsageStatus.InsufficientCredits, ErrorCode.InsufficientCredits, {
           message: `This request needs up to ${hold} credits.`,

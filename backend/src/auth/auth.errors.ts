@@ -9,7 +9,9 @@ export const AuthErrors = {
   missingAccessToken: (): AppError => new AppError(ErrorCode.Unauthenticated, 'A valid access token is required.'),
   apiKeyNotAccepted: (): AppError =>
     new AppError(ErrorCode.Unauthenticated, 'API keys are not accepted here; sign in instead.'),
-  badApiKey: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The API key is invalid or revoked.'),
+  badApiKey: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The API key is invalid, expired or revoked.'),
+  addressNotAllowed: (): AppError =>
+    new AppError(ErrorCode.Forbidden, 'This API key may not be used from your address (its allowedIps).'),
   accountGone: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The account no longer exists.'),
   accountDisabled: (): AppError => new AppError(ErrorCode.AccountDisabled, 'This account is disabled.'),
   forbidden: (): AppError => new AppError(ErrorCode.Forbidden, 'You are not allowed to do this.'),

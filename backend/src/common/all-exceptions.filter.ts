@@ -28,6 +28,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.InsufficientCredits]: 'Not enough credits for this request.',
   [ErrorCode.Forbidden]: 'You are not allowed to do this.',
   [ErrorCode.AccountDisabled]: 'This account is disabled.',
+  [ErrorCode.BudgetExceeded]: 'This request would pass a spend budget of the current period.',
+  [ErrorCode.ModelNotAllowed]: 'This API key may not use this model.',
   [ErrorCode.NotFound]: 'Not found.',
   [ErrorCode.ConcurrentSpend]: 'Another request took the credits first; retry.',
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',

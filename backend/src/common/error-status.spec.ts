@@ -8,6 +8,8 @@ describe('error code ↔ HTTP status', () => {
     [ErrorCode.InsufficientCredits, 403],
     [ErrorCode.Forbidden, 403],
     [ErrorCode.AccountDisabled, 403],
+    [ErrorCode.BudgetExceeded, 403],
+    [ErrorCode.ModelNotAllowed, 403],
     [ErrorCode.NotFound, 404],
     [ErrorCode.ConcurrentSpend, 409],
     [ErrorCode.EmailTaken, 409],

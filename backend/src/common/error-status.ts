@@ -11,6 +11,8 @@ export function httpStatusForErrorCode(code: ErrorCode): HttpStatus {
     case ErrorCode.InsufficientCredits:
     case ErrorCode.Forbidden:
     case ErrorCode.AccountDisabled:
+    case ErrorCode.BudgetExceeded:
+    case ErrorCode.ModelNotAllowed:
       return HttpStatus.FORBIDDEN;
     case ErrorCode.NotFound:
       return HttpStatus.NOT_FOUND;

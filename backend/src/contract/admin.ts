@@ -1,4 +1,5 @@
 import type { ModelView } from './ai.js';
+import type { ApiKeyLimitsChange, ApiKeyView, PeriodSpend, SpendBudget } from './api-keys.js';
 import { type CreditsView, type LedgerItem, USAGE_STATUSES, type UsageStatusName } from './records.js';
 import type { Role } from './roles.js';
 
@@ -31,6 +32,17 @@ export interface AdminUserDetail extends AdminUserItem {
   openHolds: OpenHold[];
   recentLedger: LedgerItem[];
   usage: UsageSummary;
+  /** The admin-set cap on what the user spends per UTC period, over all its keys and logins; null = none. */
+  spendLimit: SpendBudget | null;
+  /** The current period of the spend limit (a calendar month when there is none). */
+  spend: PeriodSpend;
+  /** The user's keys that still work, with their limits and spend. */
+  apiKeys: ApiKeyView[];
+}
+
+/** `PATCH /api/admin/users/:id/keys/:keyId`: a key's limits, and why they changed (audited). */
+export interface AdminUpdateApiKeyRequest extends ApiKeyLimitsChange {
+  reason?: string;
 }
 
 export interface RechargeResponse {

@@ -9,6 +9,8 @@ export const ErrorCode = {
   InsufficientCredits: 'INSUFFICIENT_CREDITS',
   Forbidden: 'FORBIDDEN',
   AccountDisabled: 'ACCOUNT_DISABLED',
+  BudgetExceeded: 'BUDGET_EXCEEDED',
+  ModelNotAllowed: 'MODEL_NOT_ALLOWED',
   NotFound: 'NOT_FOUND',
   ConcurrentSpend: 'CONCURRENT_SPEND',
   EmailTaken: 'EMAIL_TAKEN',

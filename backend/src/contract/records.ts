@@ -26,6 +26,8 @@ export const UsageStatus = {
   ClientClosed: 'client_closed',
   InsufficientCredits: 'insufficient_credits',
   ConcurrentSpend: 'concurrent_spend',
+  BudgetExceeded: 'budget_exceeded',
+  ModelNotAllowed: 'model_not_allowed',
 } as const;
 
 export type UsageStatusName = (typeof UsageStatus)[keyof typeof UsageStatus];

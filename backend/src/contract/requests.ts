@@ -1,4 +1,5 @@
 import type { ChatMessageInput, PeakHours } from './ai.js';
+import type { SpendBudget } from './api-keys.js';
 import type { Role } from './roles.js';
 import type { UsageStatusName } from './records.js';
 
@@ -76,6 +77,8 @@ export interface StatsQuery {
 export interface UpdateUserAccessRequest {
   role?: Role;
   disabled?: boolean;
+  /** The user's spend limit per UTC period; null removes it (docs/limits.md). */
+  spendLimit?: SpendBudget | null;
   reason?: string;
 }
 

@@ -6,7 +6,7 @@ import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
 export const CreditsErrors = {
   keyLimitReached: (): AppError =>
     new AppError(ErrorCode.InsufficientCredits, "This API key's credit limit is reached."),
-  keyRevoked: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The API key is invalid or revoked.'),
+  keyRevoked: (): AppError => new AppError(ErrorCode.Unauthenticated, 'The API key is invalid, expired or revoked.'),
   notAdmin: (): AppError => new AppError(ErrorCode.Forbidden, 'Only an admin can add credits.'),
   noSuchUser: (): AppError => new AppError(ErrorCode.NotFound, 'No such user.'),
   badRecharge: (): AppError =>
@@ -17,7 +17,7 @@ export const CreditsErrors = {
 };
 
 /**
- * The one place where the credit functions' SQLSTATEs (db/migrations 0002, 0008) become contract
+ * The one place where the credit functions' SQLSTATEs (db/migrations 0002, 0008, 0012) become contract
  * errors. Undefined: not a refusal of theirs, so the caller rethrows the error as it is.
  */
 export function creditsErrorFor(error: unknown): AppError | undefined {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SpendBudget, SpendPeriod } from '#src/contract/index.js';
 import { creditsErrorFor } from '#src/credits/credits.errors.js';
 import { Database, type SqlExecutor } from '#src/database/database.service.js';
 import { SqlState, sqlStateOf } from '#src/database/sql-state.js';
@@ -16,7 +17,54 @@ export type Reservation =
   /** The quick read showed too little (403). */
   | { kind: 'insufficient' }
   /** The read said enough, but a concurrent spend took the credits first (409). */
-  | { kind: 'concurrent_spend' };
+  | { kind: 'concurrent_spend' }
+  /** The key's model list admits neither the model nor the model it is an alias of (403). */
+  | { kind: 'model_not_allowed' }
+  /** The key's budget or the user's spend limit would be passed in the current period (403). */
+  | { kind: 'budget_exceeded'; limit: SpendLimitReached };
+
+/** Which limit refused a hold, and where its period stands. */
+export interface SpendLimitReached {
+  scope: 'api_key' | 'user';
+  budget: SpendBudget;
+  /** Charged plus held in the current period, before this request. */
+  spent: number;
+  resetsAt: Date;
+}
+
+interface ReservationRow {
+  hold_id: string | null;
+  refusal: 'model_not_allowed' | 'key_budget' | 'user_budget' | 'insufficient_credits' | 'concurrent_spend' | null;
+  limit_credits: string | null;
+  limit_period: SpendPeriod | null;
+  period_spend: string | null;
+  period_end: Date | null;
+}
+
+function reservationOf(row: ReservationRow): Reservation {
+  switch (row.refusal) {
+    case null:
+      if (row.hold_id === null) throw new Error('reserve_credits_checked answered neither a hold nor a refusal');
+      return { kind: 'reserved', holdId: row.hold_id };
+    case 'insufficient_credits':
+      return { kind: 'insufficient' };
+    case 'concurrent_spend':
+      return { kind: 'concurrent_spend' };
+    case 'model_not_allowed':
+      return { kind: 'model_not_allowed' };
+    case 'key_budget':
+    case 'user_budget':
+      return {
+        kind: 'budget_exceeded',
+        limit: {
+          scope: row.refusal === 'key_budget' ? 'api_key' : 'user',
+          budget: { credits: Number(row.limit_credits), period: row.limit_period ?? 'month' },
+          spent: Number(row.period_spend),
+          resetsAt: row.period_end ?? new Date(),
+        },
+      };
+  }
+}
 
 export interface Settlement {
   usageId: string;
@@ -48,7 +96,7 @@ function settlementOf(row: SettlementRow | undefined): Settlement {
 }
 
 /**
- * The only code that moves credits: it calls the SQL functions of db/migrations (0002, 0007, 0011) and
+ * The only code that moves credits: it calls the SQL functions of db/migrations (0002, 0007, 0011, 0012) and
  * turns their SQLSTATEs into domain errors. A settle or release and its usage row commit together.
  */
 @Injectable()
@@ -56,24 +104,27 @@ export class CreditsRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * The quick read and the reservation in one call (`reserve_credits_checked`): the hold, or why not —
-   * too few credits, or a concurrent spend that took them between the read and the guarded UPDATE.
+   * The spend controls, the quick read and the reservation in one call and one transaction
+   * (`reserve_credits_checked`, db/migrations/0012; docs/limits.md): the hold, or why not — the key's
+   * model list, its budget or the user's spend limit, too few credits, or a concurrent spend that took
+   * them between the read and the guarded UPDATE. `model` is the public model id the chat asked for.
    */
   async reserve(hold: {
     userId: string;
     amount: number;
     ttlMs: number;
     apiKeyId: string | null;
+    model: string;
   }): Promise<Reservation> {
     try {
-      const row = await this.db.prepared<{ hold_id: string | null; available: string }>(
+      const row = await this.db.prepared<ReservationRow>(
         'reserve-credits-checked',
-        'SELECT hold_id, available FROM reserve_credits_checked($1::uuid, $2::bigint, $3::integer, $4::uuid)',
-        [hold.userId, hold.amount, hold.ttlMs, hold.apiKeyId],
+        `SELECT hold_id, refusal, limit_credits, limit_period, period_spend, period_end
+           FROM reserve_credits_checked($1::uuid, $2::bigint, $3::integer, $4::uuid, $5::text)`,
+        [hold.userId, hold.amount, hold.ttlMs, hold.apiKeyId, hold.model],
       );
       if (!row) throw new Error('reserve_credits_checked answered no row');
-      if (row.hold_id !== null) return { kind: 'reserved', holdId: row.hold_id };
-      return Number(row.available) < hold.amount ? { kind: 'insufficient' } : { kind: 'concurrent_spend' };
+      return reservationOf(row);
     } catch (error) {
       throw creditsErrorFor(error) ?? error;
     }

@@ -22,6 +22,8 @@ export const SqlState = {
   DeadlockDetected: '40P01',
   ApiKeyRevoked: 'CG401',
   ApiKeyCreditLimit: 'CG402',
+  /** reserve_credits (0012): a key's budget, the user's spend limit or the key's model list refuses the hold. */
+  SpendControlRefused: 'CG403',
   HoldNotOpen: 'CG409',
   LastAdmin: 'CG423',
   IdempotencyKeyReused: 'CG422',

@@ -23,6 +23,8 @@ const cell = (text: string): string => text.replace(/\s*\n\s*/g, ' ').replace(/\
 
 function typeOf(schema: Schema): string {
   if (isReference(schema)) return `[${schemaName(schema)}](${anchor(schemaName(schema))})`;
+  // A nullable object field (`SpendBudgetDto | null`) is written as an `allOf` of its one schema.
+  if (schema.allOf?.length === 1 && schema.allOf[0] !== undefined) return typeOf(schema.allOf[0]);
   if (schema.enum !== undefined) return schema.enum.map((value) => `\`${String(value)}\``).join(', ');
   if (schema.type === 'array') return `array of ${schema.items === undefined ? 'any' : typeOf(schema.items)}`;
   if (schema.type === 'object' && schema.properties === undefined) return 'any JSON';

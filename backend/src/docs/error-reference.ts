@@ -10,8 +10,12 @@ const meanings: Record<ErrorCode, string> = {
   [ErrorCode.InsufficientCredits]:
     'The account’s available credits (balance minus what calls in flight hold) do not cover the worst case of this chat. Nothing was charged and the provider was not called.',
   [ErrorCode.Forbidden]:
-    'Signed in, but not allowed: a non-admin on an admin route, the last enabled admin demoted or disabled, `/metrics` from a non-loopback client when no `METRICS_TOKEN` is set.',
+    'Signed in, but not allowed: a non-admin on an admin route, the last enabled admin demoted or disabled, an API key used from an address outside its `allowedIps`, `/metrics` from a non-loopback client when no `METRICS_TOKEN` is set.',
   [ErrorCode.AccountDisabled]: 'The account was disabled by an admin; its tokens and API keys stop working at once.',
+  [ErrorCode.BudgetExceeded]:
+    'The API key’s budget, or the user’s spend limit set by an admin, would be passed by this chat’s worst case in the current UTC day, week or month (docs/limits.md). `details` names the limit, what the period has spent and when it resets. Nothing was reserved and the provider was not called.',
+  [ErrorCode.ModelNotAllowed]:
+    'The API key’s model list admits neither this model nor the model it is an alias of (docs/limits.md). Nothing was reserved.',
   [ErrorCode.NotFound]: 'No such route, user, API key or model; a model that is disabled or has no price.',
   [ErrorCode.ConcurrentSpend]:
     'The balance check passed, but a concurrent request took the credits before this one could reserve them. Retry.',

@@ -51,6 +51,16 @@ describe('API keys', () => {
       key: expect.stringMatching(/^cg_live_[A-Za-z0-9_-]{43}$/) as string,
       creditLimit: 500,
       creditsSpent: 0,
+      budget: null,
+      models: null,
+      expiresAt: null,
+      allowedIps: null,
+      spend: {
+        period: 'month',
+        credits: 0,
+        periodStart: expect.any(String) as string,
+        resetsAt: expect.any(String) as string,
+      },
       lastUsedAt: null,
       createdAt: expect.any(String) as string,
     });

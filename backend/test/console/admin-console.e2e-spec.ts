@@ -3,10 +3,18 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { findWorkspaceRoot } from '#src/config/workspace-root.js';
-import type { AuthResponse, ListResponse, ModelView } from '#src/contract/index.js';
+import {
+  type AuthResponse,
+  type ChatResponse,
+  type CreatedApiKey,
+  type ErrorBody,
+  ErrorCode,
+  type ListResponse,
+  type ModelView,
+} from '#src/contract/index.js';
 import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
 import { DESKTOP, launchChromium, PHONE, SCREENSHOT_DIR, screenshotBothWidths } from '#test/support/browser.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
@@ -413,6 +421,87 @@ describe('admin console in Chromium', () => {
     ]) {
       expect({ secretish, found: bundle.includes(secretish) }).toEqual({ secretish, found: false });
     }
+  });
+
+  it('shows a user’s keys with their spend, sets the user’s spend limit, edits a key’s budget and revokes the key', async () => {
+    const owner = await register('keys@example.test');
+    const created = await api()
+      .post('/api/keys')
+      .set('Authorization', `Bearer ${owner.accessToken}`)
+      .send({ name: 'shop backend', budget: { credits: 500, period: 'day' }, models: ['demo-chat'] })
+      .expect(201);
+    const key = created.body as CreatedApiKey;
+    const keyChat = () =>
+      api()
+        .post('/api/ai/chat')
+        .set('Authorization', `Bearer ${key.key}`)
+        .send({ prompt: 'A question', model: 'demo-chat', maxTokens: 10 });
+    const charged = ((await keyChat().expect(200)).body as ChatResponse).creditsCharged;
+    await signIn();
+    await page.waitForURL(url('/dashboard'));
+    await page.goto(url(`/users/${owner.user.id}`));
+
+    const keyRow = page.getByTestId('api-key-table').locator('tr[mat-row]', { hasText: 'shop backend' });
+    /** 'closed' once a dialog saved and closed, else the error it shows (the saved state, not a passing snack bar). */
+    const dialogOutcome = (errorTestId: string): Promise<string | null> =>
+      Promise.race([
+        page
+          .getByRole('dialog')
+          .waitFor({ state: 'detached' })
+          .then(() => 'closed'),
+        page
+          .getByTestId(errorTestId)
+          .waitFor()
+          .then(() => page.getByTestId(errorTestId).textContent()),
+      ]);
+    const words = async (locator: Locator) => (await locator.textContent())?.replace(/\s+/g, ' ').trim();
+    await expect(words(keyRow.getByTestId('period-spend'))).resolves.toBe(`${charged} of 500 credits this UTC day`);
+    await expect(keyRow.getByTestId('key-limits').textContent()).resolves.toContain('demo-chat');
+    await expect(page.getByTestId('spend-limit').textContent()).resolves.toContain('No spend limit');
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBe(0);
+    await page.setViewportSize(DESKTOP);
+
+    await page.getByTestId('edit-spend-limit').click();
+    await page.getByTestId('spend-limit-credits').fill('2000');
+    await page.getByLabel('Reason (kept in the audit log)').fill('Monthly cap agreed with the customer');
+    await page.getByTestId('spend-limit-save').click();
+    await expect(dialogOutcome('spend-limit-error')).resolves.toBe('closed');
+    await page.getByTestId('spend-limit').filter({ hasText: '2,000 credits a month' }).waitFor();
+    await expect(words(page.getByTestId('spend-limit').getByTestId('period-spend'))).resolves.toBe(
+      `${charged} of 2,000 credits this UTC month`,
+    );
+
+    await page.getByRole('button', { name: 'Edit limits of shop backend' }).click();
+    await page.getByTestId('key-budget-credits').fill('1');
+    await page.getByTestId('key-limits-reason').fill('Abuse report');
+    await page.getByTestId('key-limits-save').click();
+    await expect(dialogOutcome('key-limits-error')).resolves.toBe('closed');
+    await keyRow.getByTestId('key-limits').filter({ hasText: '1 credit a day' }).waitFor();
+    const refused = await keyChat().expect(403);
+    expect((refused.body as ErrorBody).code).toBe(ErrorCode.BudgetExceeded);
+    await screenshotBothWidths(page, 'user-keys-and-spend-limit');
+
+    await page.getByRole('button', { name: 'Revoke shop backend' }).click();
+    await page.getByTestId('confirm').click();
+    await page.getByText('No API keys.').waitFor();
+    await keyChat().expect(401);
+    const audit = await database
+      .pool()
+      .query<{ action: string; reason: string | null }>(
+        `SELECT action, reason FROM audit_log WHERE target_id = $1::text ORDER BY id`,
+        [owner.user.id],
+      );
+    expect(audit.rows).toEqual([
+      { action: 'user.spend_limit_changed', reason: 'Monthly cap agreed with the customer' },
+      { action: 'api_key.limits_changed', reason: 'Abuse report' },
+      { action: 'api_key.revoked', reason: null },
+    ]);
+    const limits = await database
+      .pool()
+      .query(`SELECT spend_limit_credits, spend_limit_period FROM users WHERE id = $1::uuid`, [owner.user.id]);
+    expect(limits.rows).toEqual([{ spend_limit_credits: '2000', spend_limit_period: 'month' }]);
   });
 
   it('lays every page out for a 390 px phone without sideways scrolling, navigation in a drawer', async () => {

@@ -62,6 +62,7 @@ describe('GET /metrics', () => {
       amount: 10,
       ttlMs: 60_000,
       apiKeyId: null,
+      model: 'deepseek-flash',
     });
     const hold = reservation.kind === 'reserved' ? reservation.holdId : null;
     expect(sample(await scrape(), 'creditgate_credit_holds_open')).toBe(1);

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { ApiKeysRepository } from '#src/api-keys/api-keys.repository.js';
 import { CreditsRepository } from '#src/credits/credits.repository.js';
 import { Database } from '#src/database/database.service.js';
 import { type UsageEntry, UsageStatus } from '#src/usage/usage-log.js';
@@ -11,6 +12,11 @@ import { type UsageEntry, UsageStatus } from '#src/usage/usage-log.js';
  */
 export function creditsRepositoryOn(pool: Pool): CreditsRepository {
   return new CreditsRepository(new Database({ driver: { master: pool } } as unknown as DataSource));
+}
+
+/** The API keys repository (keys, their limits and period spend) on the given pool, as `creditsRepositoryOn`. */
+export function apiKeysRepositoryOn(pool: Pool): ApiKeysRepository {
+  return new ApiKeysRepository(new Database({ driver: { master: pool } } as unknown as DataSource));
 }
 
 /** A usage row as a chat logs it; the hold's own user and key are what the SQL functions record. */

@@ -2,10 +2,12 @@ import { HttpClient, HttpHeaders, httpResource, type HttpResourceRef } from '@an
 import { inject, Injectable } from '@angular/core';
 import {
   type AdminModel,
+  type AdminUpdateApiKeyRequest,
   type AdminUsageItem,
   type AdminUsageQuery,
   type AdminUserDetail,
   type AdminUserItem,
+  type ApiKeyView,
   type AuditItem,
   type AuditQuery,
   type ChannelTestResult,
@@ -128,8 +130,19 @@ export class AdminApi {
     });
   }
 
+  /** Role, disabled flag and spend limit (`spendLimit: null` removes it), those given. */
   updateAccess(userId: string, change: UpdateUserAccessRequest): Observable<AdminUserDetail> {
     return this.http.patch<AdminUserDetail>(userUrl(userId), change);
+  }
+
+  /** A key's limits: a field left out is kept, null removes it (docs/limits.md). */
+  updateUserApiKey(userId: string, keyId: string, change: AdminUpdateApiKeyRequest): Observable<ApiKeyView> {
+    return this.http.patch<ApiKeyView>(`${userUrl(userId)}/keys/${encodeURIComponent(keyId)}`, change);
+  }
+
+  /** Answers 204, no body. */
+  revokeUserApiKey(userId: string, keyId: string): Observable<null> {
+    return this.http.delete<null>(`${userUrl(userId)}/keys/${encodeURIComponent(keyId)}`);
   }
 
   updatePrice(model: string, price: UpdateModelPriceRequest): Observable<AdminModel> {

@@ -8,6 +8,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   [ErrorCode.InsufficientCredits]: 'Not enough credits for this request.',
   [ErrorCode.Forbidden]: 'You are not allowed to do this.',
   [ErrorCode.AccountDisabled]: 'This account is disabled.',
+  [ErrorCode.BudgetExceeded]: 'A spend budget for this period is used up.',
+  [ErrorCode.ModelNotAllowed]: 'This API key may not use this model.',
   [ErrorCode.NotFound]: 'Not found: it may have been removed.',
   [ErrorCode.ConcurrentSpend]: 'Another request is spending these credits right now. Try again in a moment.',
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',

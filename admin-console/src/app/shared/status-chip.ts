@@ -9,6 +9,8 @@ const LABELS: Record<UsageStatusName, string> = {
   client_closed: 'Client closed',
   insufficient_credits: 'Too few credits',
   concurrent_spend: 'Concurrent spend',
+  budget_exceeded: 'Budget spent',
+  model_not_allowed: 'Model not allowed',
 };
 
 export function usageStatusLabel(status: UsageStatusName): string {

@@ -1,4 +1,4 @@
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,12 +12,15 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import { ChatRequestDto } from '#src/ai/dto/chat-request.dto.js';
+import { ApiKeyLimitsDto, SpendBudgetDto } from '#src/api-keys/dto/api-key-limits.dto.js';
 import { checkTool, MAX_TOOLS, Satisfies } from '#src/ai/dto/chat-shapes.validation.js';
 import { PageQueryDto } from '#src/common/pagination.js';
 import { IsStorableText, StoredLabel } from '#src/common/validators.js';
 import {
+  type AdminUpdateApiKeyRequest,
   type DemoLabChatRequest,
   RECHARGE_MAX_CREDITS,
   REASON_MAX_CHARS,
@@ -48,6 +51,22 @@ export class UpdateUserAccessDto implements UpdateUserAccessRequest {
   @IsBoolean()
   disabled?: boolean;
 
+  /** Most credits the user may spend per UTC day, week or month, over all its keys and logins; null removes it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SpendBudgetDto)
+  spendLimit?: SpendBudgetDto | null;
+
+  /** Why; kept in the audit log (trimmed; U+0000 and unpaired surrogates stored as U+FFFD). */
+  @IsOptional()
+  @StoredLabel()
+  @IsString()
+  @MaxLength(REASON_MAX_CHARS)
+  reason?: string;
+}
+
+/** `PATCH /api/admin/users/:id/keys/:keyId`: a key's limits (left out: kept; null: removed). */
+export class AdminUpdateApiKeyDto extends ApiKeyLimitsDto implements AdminUpdateApiKeyRequest {
   /** Why; kept in the audit log (trimmed; U+0000 and unpaired surrogates stored as U+FFFD). */
   @IsOptional()
   @StoredLabel()

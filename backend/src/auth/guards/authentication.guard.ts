@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { addressAllowed } from '#src/api-keys/allowed-ips.js';
 import { ApiKeysService } from '#src/api-keys/api-keys.service.js';
 import { AuthErrors } from '#src/auth/auth.errors.js';
 import { ALLOWS_API_KEY, type AuthenticatedUser, bearerTokenOf, IS_PUBLIC } from '#src/common/auth.decorators.js';
@@ -28,7 +29,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = bearerTokenOf(request.headers.authorization);
     if (bearer?.startsWith(API_KEY_PREFIX)) {
-      request.user = await this.authenticateApiKey(bearer, context);
+      request.user = await this.authenticateApiKey(bearer, request, context);
       return true;
     }
     return (await super.canActivate(context)) === true;
@@ -42,10 +43,22 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     return user;
   }
 
-  private async authenticateApiKey(key: string, context: ExecutionContext): Promise<AuthenticatedUser> {
+  /**
+   * An unknown, revoked or expired key is 401; a key used from outside its `allowedIps` is 403. The
+   * client's address is `request.ip`: the socket's peer, unless TRUST_PROXY names the proxies whose
+   * X-Forwarded-For Express may believe (docs/limits.md).
+   */
+  private async authenticateApiKey(
+    key: string,
+    request: AuthenticatedRequest,
+    context: ExecutionContext,
+  ): Promise<AuthenticatedUser> {
     if (!this.flag(ALLOWS_API_KEY, context)) throw AuthErrors.apiKeyNotAccepted();
     const owner = await this.apiKeys.authenticate(key);
     if (!owner) throw AuthErrors.badApiKey();
+    if (owner.allowedIps !== null && !addressAllowed(request.ip, owner.allowedIps)) {
+      throw AuthErrors.addressNotAllowed();
+    }
     if (owner.disabled) throw AuthErrors.accountDisabled();
     return { id: owner.userId, role: owner.role, apiKeyId: owner.apiKeyId };
   }

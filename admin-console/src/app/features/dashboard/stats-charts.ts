@@ -10,6 +10,8 @@ const FAILURE_COLOURS: Record<FailureKind, string> = {
   client_closed: '#6d4c41',
   insufficient_credits: '#7b1fa2',
   concurrent_spend: '#455a64',
+  budget_exceeded: '#ad1457',
+  model_not_allowed: '#5d4037',
 };
 const CREDITS_COLOUR = '#1565c0';
 const PROMPT_COLOUR = '#42a5f5';

@@ -8,6 +8,7 @@ import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import {
   type AdminUserDetail,
+  type ApiKeyView,
   type LedgerKind,
   type RechargeResponse,
   Role,
@@ -21,6 +22,15 @@ import { ConfirmDialog, type ConfirmDialogData, type ConfirmDialogResult } from 
 import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
 import { narrowScreen } from '@app/shared/narrow-screen';
+import { ApiKeyTable } from '@app/shared/spend-controls/api-key-table';
+import {
+  KeyLimitsDialog,
+  type KeyLimitsChange,
+  type KeyLimitsDialogData,
+} from '@app/shared/spend-controls/key-limits-dialog';
+import { PeriodSpendView } from '@app/shared/spend-controls/period-spend';
+import { SpendLimitDialog, type SpendLimitDialogData } from '@app/shared/spend-controls/spend-limit-dialog';
+import { budgetText } from '@app/shared/spend-controls/spend-text';
 import { type UsageColumn, UsageTable } from '@app/shared/usage-table';
 
 const RECENT_USAGE_ROWS = 10;
@@ -34,7 +44,18 @@ const LEDGER_KINDS: Record<LedgerKind, string> = {
 /** One account: credits, ledger, usage, and the admin's actions on it. */
 @Component({
   selector: 'cg-user-detail-page',
-  imports: [DatePipe, DecimalPipe, LoadState, MatButtonModule, MatIconModule, MatTableModule, RouterLink, UsageTable],
+  imports: [
+    ApiKeyTable,
+    DatePipe,
+    DecimalPipe,
+    LoadState,
+    MatButtonModule,
+    MatIconModule,
+    MatTableModule,
+    PeriodSpendView,
+    RouterLink,
+    UsageTable,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './user-detail.page.html',
   styleUrl: './user-detail.page.scss',
@@ -56,6 +77,7 @@ export class UserDetailPage {
   protected readonly recentUsage = computed(() => this.usagePage()?.items ?? []);
   protected readonly changing = signal(false);
   protected readonly ledgerKindLabel = (kind: LedgerKind): string => LEDGER_KINDS[kind];
+  protected readonly budgetText = budgetText;
   protected readonly isSelf = computed(() => this.session.user()?.id === this.id());
   protected readonly ledgerColumns = computed(() =>
     this.narrow() ? ['createdAt', 'amount', 'balanceAfter'] : ['createdAt', 'kind', 'amount', 'balanceAfter', 'reason'],
@@ -122,6 +144,69 @@ export class UserDetailPage {
         askReason: true,
       },
     );
+  }
+
+  /** The user's spend limit over all its keys and sign-ins (docs/limits.md), set or removed. */
+  protected editSpendLimit(user: AdminUserDetail): void {
+    this.dialog
+      .open<SpendLimitDialog, SpendLimitDialogData, boolean>(SpendLimitDialog, {
+        data: {
+          email: user.email,
+          current: user.spendLimit,
+          save: (spendLimit, reason) =>
+            this.api.updateAccess(user.id, { spendLimit, ...(reason === undefined ? {} : { reason }) }),
+        },
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .subscribe((saved) => {
+        if (saved !== true) return;
+        this.snackBar.open('Spend limit saved.', 'OK', { duration: 3000 });
+        this.user.reload();
+      });
+  }
+
+  protected editKeyLimits(user: AdminUserDetail, key: ApiKeyView): void {
+    this.dialog
+      .open<KeyLimitsDialog, KeyLimitsDialogData, ApiKeyView>(KeyLimitsDialog, {
+        data: {
+          key,
+          askReason: true,
+          save: (change: KeyLimitsChange) => this.api.updateUserApiKey(user.id, key.id, change),
+        },
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .subscribe((updated) => {
+        if (updated === undefined) return;
+        this.snackBar.open('Key limits saved.', 'OK', { duration: 3000 });
+        this.user.reload();
+      });
+  }
+
+  protected revokeKey(user: AdminUserDetail, key: ApiKeyView): void {
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, ConfirmDialogResult>(ConfirmDialog, {
+        data: {
+          title: 'Revoke this API key?',
+          message: `${key.name} (${key.prefix}…) of ${user.email} will stop working at once. This cannot be undone.`,
+          confirmLabel: 'Revoke key',
+          destructive: true,
+        },
+      })
+      .afterClosed()
+      .subscribe((confirmed) => {
+        if (confirmed === undefined) return;
+        this.api.revokeUserApiKey(user.id, key.id).subscribe({
+          next: () => {
+            this.snackBar.open('Key revoked.', 'OK', { duration: 3000 });
+            this.user.reload();
+          },
+          error: (error: unknown) => {
+            this.snackBar.open(toApiError(error).summary, 'OK', { duration: 8000 });
+          },
+        });
+      });
   }
 
   private confirmAndChange(user: AdminUserDetail, change: UpdateUserAccessRequest, dialog: ConfirmDialogData): void {
