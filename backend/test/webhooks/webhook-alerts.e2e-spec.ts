@@ -67,6 +67,8 @@ describe('webhook alerts', () => {
       ['cost-460', 460],
       ['cost-90', 90],
       ['cost-50', 50],
+      ['cost-30', 30],
+      ['cost-10', 10],
     ] as const) {
       await insertTestModel(owner(), { id, requestCredits });
     }
@@ -75,7 +77,7 @@ describe('webhook alerts', () => {
         .post('/api/admin/webhooks')
         .send({
           url: receiver.url,
-          events: ['credits.low', 'credits.added', 'channel.down', 'channel.up'],
+          events: ['credits.low', 'credits.added', 'budget.threshold', 'channel.down', 'channel.up'],
           description: 'ops',
         })
         .expect(201)
@@ -192,6 +194,57 @@ describe('webhook alerts', () => {
     const both = await settled(() => eventsFor('credits.low', user.user.id), 2, 'the second credits.low');
     expect(both.map((delivery) => delivery.event.data['available'])).toEqual([80, 80]);
     expect(new Set(both.map((delivery) => delivery.event.id)).size).toBe(2);
+  });
+
+  it('raises budget.threshold at 80 % and 100 % of a key’s budget, once each', async () => {
+    const user = await registerUser(testApp.http);
+    const created = await request(testApp.http)
+      .post('/api/keys')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .send({ name: 'budgeted', budget: { credits: 100, period: 'day' } })
+      .expect(201);
+    const { id: keyId, key } = created.body as { id: string; key: string };
+    const asKey = { ...user, accessToken: key };
+
+    for (const model of ['cost-30', 'cost-30', 'cost-30', 'cost-10']) await chat(asKey, model).expect(200); // 90, then 100
+    await chat(asKey, 'cost-10').expect(403); // the budget is spent
+
+    const crossings = await settled(
+      () => receiver.of('budget.threshold').filter((delivery) => delivery.event.data['apiKeyId'] === keyId),
+      2,
+      'both crossings',
+    );
+    expect(crossings.map((delivery) => delivery.event.data)).toEqual([
+      expect.objectContaining({
+        scope: 'key',
+        userId: user.user.id,
+        percent: 80,
+        spent: 90,
+        limit: 100,
+        period: 'day',
+      }),
+      expect.objectContaining({ scope: 'key', percent: 100, spent: 100 }),
+    ]);
+  });
+
+  it('raises budget.threshold for a user’s spend limit across keys and logins', async () => {
+    const user = await registerUser(testApp.http);
+    await request(testApp.http)
+      .patch(`/api/admin/users/${user.user.id}`)
+      .set('Authorization', `Bearer ${admin.accessToken}`)
+      .send({ spendLimit: { credits: 100, period: 'month' }, reason: 'Trial cap' })
+      .expect(200);
+
+    for (const model of ['cost-50', 'cost-30', 'cost-10']) await chat(user, model).expect(200); // 50, 80, 90
+
+    const crossings = await settled(
+      () => receiver.of('budget.threshold').filter((delivery) => delivery.event.data['userId'] === user.user.id),
+      1,
+      'the 80 % crossing',
+    );
+    expect(crossings.map((delivery) => delivery.event.data)).toEqual([
+      expect.objectContaining({ scope: 'user', apiKeyId: null, percent: 80, spent: 80, limit: 100, period: 'month' }),
+    ]);
   });
 
   it('raises channel.down when a channel starts cooling down and channel.up when a probe answers, once each', async () => {
