@@ -121,8 +121,7 @@ export class ChannelDialog {
     enabled: [this.channel?.enabled ?? true],
   });
 
-  private readonly catalog = this.api.models();
-  protected readonly catalogState = this.catalog;
+  protected readonly catalog = this.api.models();
   private readonly catalogPage = loaded(this.catalog);
   /**
    * The catalog's models an upstream can serve (the demo models answer inside CreditGate), plus any
