@@ -16,11 +16,15 @@ const meanings: Record<ErrorCode, string> = {
     'The API key’s budget, or the user’s spend limit set by an admin, would be passed by this chat’s worst case in the current UTC day, week or month (docs/limits.md). `details` names the limit, what the period has spent and when it resets. Nothing was reserved and the provider was not called.',
   [ErrorCode.ModelNotAllowed]:
     'The API key’s model list admits neither this model nor the model it is an alias of (docs/limits.md). Nothing was reserved.',
-  [ErrorCode.NotFound]: 'No such route, user, API key or model; a model that is disabled or has no price.',
+  [ErrorCode.NotFound]:
+    'No such route, user, API key or model; a model that is disabled or has no price; a redemption code that does not exist or was revoked; any `/api/billing/*` route while card top-up is off (docs/top-up.md).',
   [ErrorCode.ConcurrentSpend]:
     'The balance check passed, but a concurrent request took the credits before this one could reserve them. Retry.',
   [ErrorCode.EmailTaken]: 'The e-mail address is already registered (compared without letter case).',
   [ErrorCode.IdempotencyInProgress]: 'A request with the same `Idempotency-Key` is still being processed. Retry later.',
+  [ErrorCode.CodeAlreadyRedeemed]:
+    'The redemption code was already redeemed (by this or another account). Nothing was credited.',
+  [ErrorCode.CodeExpired]: 'The redemption code is past its expiry. Nothing was credited.',
   [ErrorCode.PayloadTooLarge]:
     'The body is over its route’s limit: 8 KiB on `/api/auth/*`, `BODY_LIMIT_BYTES` on the chat routes, 64 KiB elsewhere; or it has more keys and array items than the route takes (64 on auth routes, 10,000 on chats, 1,000 elsewhere).',
   [ErrorCode.UnsupportedMediaType]:
