@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminReportsService } from '#src/admin/admin-reports.service.js';
-import { StatsQueryDto } from '#src/admin/dto/admin-reports.dto.js';
+import { StatsQueryDto } from '#src/usage/dto/stats-query.dto.js';
 import { Roles } from '#src/common/auth.decorators.js';
 import type { AdminUsageItem, ListResponse, StatsResponse } from '#src/contract/index.js';
 import { AdminUsageQueryDto } from '#src/usage/dto/usage-query.dto.js';

@@ -79,6 +79,9 @@ export interface StatsResponse {
   topUsers: { userId: string; email: string; requests: number; creditsCharged: number }[];
 }
 
+/** `GET /api/usage/stats` (same query as the admin's): the caller's own days and totals, no top users. */
+export type UsageStatsResponse = Omit<StatsResponse, 'topUsers'>;
+
 /** A row of the price table as admins see it: usable or not, and who set it last. */
 export interface AdminModel extends ModelView {
   enabled: boolean;

@@ -1,29 +1,15 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '#src/common/pagination.js';
-import { IsDecimal, IsStorableText, IsTimestamp, StoredLabel } from '#src/common/validators.js';
+import { IsDecimal, IsStorableText, StoredLabel } from '#src/common/validators.js';
 import {
   type AuditQuery,
   PRICE_MAX_CREDITS,
   REASON_MAX_CHARS,
-  type StatsQuery,
   type UpdateModelPriceRequest,
 } from '#src/contract/index.js';
 
 /** The largest output any model row allows (DeepSeek's 384K). */
 const MAX_OUTPUT_TOKENS_LIMIT = 393_216;
-
-/** `?from=&to=` (RFC 3339, `to` exclusive); default: the 30 days up to now. */
-export class StatsQueryDto implements StatsQuery {
-  /** A date (2026-01-31, midnight UTC) or a date and time with Z or an offset; default: 30 days before `to`. */
-  @IsOptional()
-  @IsTimestamp()
-  from?: string;
-
-  /** Exclusive, written as `from` is; default: now. At most 366 days after `from`. */
-  @IsOptional()
-  @IsTimestamp()
-  to?: string;
-}
 
 export class UpdateModelPriceDto implements UpdateModelPriceRequest {
   @IsBoolean()
