@@ -1,8 +1,9 @@
 import type { Routes } from '@angular/router';
-import { adminGuard, signedOutGuard } from '@app/core/admin.guard';
+import { adminGuard, FOR_EVERY_USER, homeByRole, signedInGuard, signedOutGuard } from '@app/core/admin.guard';
 import { Shell } from '@app/shell/shell';
 
-// Each feature loads lazily from its own folder; all but the login page need an admin.
+// Each feature loads lazily from its own folder. All but the login page need a session; the shell's
+// pages are the admin's unless marked FOR_EVERY_USER (a user's own pages: docs/console.md, URL layout).
 export const routes: Routes = [
   {
     path: 'login',
@@ -13,9 +14,17 @@ export const routes: Routes = [
   {
     path: '',
     component: Shell,
-    canActivate: [adminGuard],
+    canActivate: [signedInGuard],
+    canActivateChild: [adminGuard],
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+      { path: '', pathMatch: 'full', redirectTo: homeByRole },
+      {
+        path: 'account',
+        data: FOR_EVERY_USER,
+        loadChildren: () => import('@app/features/account/account.routes').then((m) => m.accountRoutes),
+      },
+      // Where Stripe Checkout sends the user back (CHECKOUT_RETURN_PATH); the query string is kept.
+      { path: 'top-up', redirectTo: 'account/top-up' },
       {
         path: 'dashboard',
         loadChildren: () => import('@app/features/dashboard/dashboard.routes').then((m) => m.dashboardRoutes),
@@ -35,6 +44,18 @@ export const routes: Routes = [
         path: 'channels',
         title: 'Channels · CreditGate',
         loadComponent: () => import('@app/features/channels/channels.page').then((m) => m.ChannelsPage),
+      },
+      {
+        path: 'redemption-codes',
+        title: 'Redemption codes · CreditGate',
+        loadComponent: () =>
+          import('@app/features/top-up-admin/redemption-codes.page').then((m) => m.RedemptionCodesPage),
+      },
+      {
+        path: 'credit-packages',
+        title: 'Credit packages · CreditGate',
+        loadComponent: () =>
+          import('@app/features/top-up-admin/credit-packages.page').then((m) => m.CreditPackagesPage),
       },
       {
         path: 'demo-lab',

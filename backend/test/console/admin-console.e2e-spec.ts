@@ -110,14 +110,15 @@ describe('admin console in Chromium', () => {
     await database.drop();
   });
 
-  it('refuses a normal user with a clear message and keeps them on the login page', async () => {
+  it('gives a normal user their own pages, never the admin pages', async () => {
     await signIn('ada@example.test', TEST_PASSWORD);
 
-    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('for admins only');
-    expect(new URL(page.url()).pathname).toBe('/admin/login');
-    // The refused login's refresh token was revoked, and the console keeps no session.
-    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
-    await screenshotBothWidths(page, 'login-refused');
+    await page.waitForURL(url('/account'));
+    await page.getByTestId('balance').waitFor();
+    expect(await page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await page.goto(url('/users'));
+    await page.waitForURL(url('/account'));
+    // The user area is tested in user-area.e2e-spec.ts.
   });
 
   it('signs the admin in to a dashboard that shows the real figures and charts', async () => {

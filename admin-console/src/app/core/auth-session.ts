@@ -14,13 +14,12 @@ import { ApiError } from '@app/core/api-error';
 import { TokenStore } from '@app/core/token-store';
 
 /** Why the login page is shown again; it words the notice. */
-export type SignOutReason = 'signed-out' | 'expired' | 'not-admin';
-
-export const NOT_ADMIN_MESSAGE = 'This console is for admins only. Your account does not have the admin role.';
+export type SignOutReason = 'signed-out' | 'expired';
 
 /**
- * The signed-in admin and their tokens. Only admins get a session: a normal user's login succeeds
- * at the API (it is their account) but is ended here at once, with a clear refusal.
+ * The signed-in user and their tokens. Every role gets a session: users see their own pages (the
+ * account area), admins the admin pages as well. The role decides which routes open
+ * (`core/admin.guard.ts`); the API checks it again on every admin call.
  */
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
@@ -34,6 +33,8 @@ export class AuthSession {
 
   readonly user = computed(() => this.session()?.user ?? null);
   readonly isSignedIn = computed(() => this.session() !== null);
+  /** As the last token answer said: a role changed by another admin shows at the next refresh. */
+  readonly isAdmin = computed(() => this.session()?.user.role === Role.Admin);
 
   accessToken(): string | null {
     return this.session()?.accessToken ?? null;
@@ -45,10 +46,6 @@ export class AuthSession {
 
   async signIn(credentials: LoginRequest): Promise<UserView> {
     const response = await firstValueFrom(this.http.post<AuthResponse>('/api/auth/login', credentials));
-    if (response.user.role !== Role.Admin) {
-      this.revoke(response.refreshToken);
-      throw new ApiError(403, ErrorCode.Forbidden, NOT_ADMIN_MESSAGE);
-    }
     this.accept(response);
     return response.user;
   }
@@ -71,12 +68,11 @@ export class AuthSession {
       .post<AuthResponse>('/api/auth/refresh', { refreshToken } satisfies RefreshRequest)
       .pipe(
         tap((response) => {
-          if (response.user.role !== Role.Admin) throw new ApiError(403, ErrorCode.Forbidden, NOT_ADMIN_MESSAGE);
           this.accept(response);
         }),
         map((response) => response.accessToken),
         catchError((error: unknown) => {
-          this.end(error instanceof ApiError && error.code === ErrorCode.Forbidden ? 'not-admin' : 'expired');
+          this.end('expired');
           return throwError(() => error);
         }),
         finalize(() => (this.refreshInFlight = null)),

@@ -2,7 +2,7 @@ import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import type { AdminUsageItem } from '@creditgate/contract';
+import type { AdminUsageItem, UsageItem } from '@creditgate/contract';
 import { StatusChip } from '@app/shared/status-chip';
 
 export type UsageColumn =
@@ -92,6 +92,7 @@ export type UsageColumn =
   `,
 })
 export class UsageTable {
-  readonly rows = input.required<readonly AdminUsageItem[]>();
+  /** Everyone's rows (with whose they are) or a user's own (no `email` column then). */
+  readonly rows = input.required<readonly (AdminUsageItem | UsageItem)[]>();
   readonly columns = input.required<readonly UsageColumn[]>();
 }

@@ -2,6 +2,9 @@ import type { ChartConfiguration } from 'chart.js';
 import { FAILURE_KINDS, type FailureKind, type StatsResponse } from '@creditgate/contract';
 import { usageStatusLabel } from '@app/shared/status-chip';
 
+/** What the charts draw: the per-day series of the admin's stats or of a user's own. */
+type DailyStats = Pick<StatsResponse, 'days'>;
+
 const SUCCESS_COLOUR = '#2e7d32';
 const FAILURE_COLOURS: Record<FailureKind, string> = {
   provider_error: '#c62828',
@@ -36,7 +39,7 @@ const stackedOptions: ChartConfiguration<'bar'>['options'] = {
 };
 
 /** Requests per day: successes and each kind of failure, stacked. */
-export function requestsChart(stats: StatsResponse): ChartConfiguration<'bar'>['data'] {
+export function requestsChart(stats: DailyStats): ChartConfiguration<'bar'>['data'] {
   return {
     labels: stats.days.map((day) => dayLabel(day.day)),
     datasets: [
@@ -56,7 +59,7 @@ export function requestsChart(stats: StatsResponse): ChartConfiguration<'bar'>['
   };
 }
 
-export function creditsChart(stats: StatsResponse): ChartConfiguration<'line'>['data'] {
+export function creditsChart(stats: DailyStats): ChartConfiguration<'line'>['data'] {
   return {
     labels: stats.days.map((day) => dayLabel(day.day)),
     datasets: [
@@ -73,7 +76,7 @@ export function creditsChart(stats: StatsResponse): ChartConfiguration<'line'>['
   };
 }
 
-export function tokensChart(stats: StatsResponse): ChartConfiguration<'bar'>['data'] {
+export function tokensChart(stats: DailyStats): ChartConfiguration<'bar'>['data'] {
   return {
     labels: stats.days.map((day) => dayLabel(day.day)),
     datasets: [

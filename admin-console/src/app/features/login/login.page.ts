@@ -9,12 +9,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import { ErrorCode, PASSWORD_MAX_LENGTH } from '@creditgate/contract';
 import { toApiError } from '@app/core/api-error';
-import { AuthSession, NOT_ADMIN_MESSAGE, type SignOutReason } from '@app/core/auth-session';
+import { AuthSession, type SignOutReason } from '@app/core/auth-session';
 
 const NOTICES: Record<SignOutReason, string> = {
   'signed-out': 'You are signed out.',
   expired: 'Your session has ended. Please sign in again.',
-  'not-admin': NOT_ADMIN_MESSAGE,
 };
 
 @Component({
@@ -61,6 +60,7 @@ export class LoginPage {
     try {
       await this.session.signIn(this.form.getRawValue());
       // Only a path inside the console: a URL in the query string must not become an open redirect.
+      // Without one, '/' sends admins to the dashboard and users to their own pages.
       const returnUrl = this.returnUrl();
       await this.router.navigateByUrl(returnUrl !== undefined && /^\/(?!\/)/.test(returnUrl) ? returnUrl : '/');
     } catch (caught) {

@@ -1,0 +1,261 @@
+// Functions passed to page.evaluate() run in the browser, with its DOM.
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { findWorkspaceRoot } from '#src/config/workspace-root.js';
+import type { AuthResponse, ChatResponse } from '#src/contract/index.js';
+import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import { DESKTOP, launchChromium, PHONE, screenshotBothWidths } from '#test/support/browser.js';
+import { expectCreditInvariants } from '#test/support/credit-invariants.js';
+import { accountOf } from '#test/support/factories.js';
+import { registerUser, TEST_PASSWORD } from '#test/support/sessions.js';
+import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
+
+const ADMIN = { email: 'owner@example.test', password: 'user-area-admin-password' };
+const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
+
+/**
+ * The console's user area as a customer uses it: the production build served by the real backend
+ * (`dist/main.js`, demo mode) on a database of its own, driven in Debian's Chromium. A user who signs
+ * in gets their own pages (balance, usage, ledger, API keys, top-up) and never the admin's; an admin
+ * keeps the admin pages and switches to their own view and back.
+ */
+describe('user area in Chromium', () => {
+  let database: TestDatabase;
+  let backend: BackendProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Script errors and console errors of the current test (CSP violations among them). */
+  let browserProblems: string[];
+
+  const api = () => request(backend.baseUrl);
+  const url = (path: string) => `${backend.baseUrl}/admin${path}`;
+  /** A link of the side navigation. */
+  const navLink = (name: string) => page.locator('mat-sidenav').getByRole('link', { name, exact: true });
+  const words = async (testId: string) => (await page.getByTestId(testId).textContent())?.replace(/\s+/g, ' ').trim();
+
+  async function chat(session: AuthResponse | string, expected = 200): Promise<number> {
+    const token = typeof session === 'string' ? session : session.accessToken;
+    const response = await api()
+      .post('/api/ai/chat')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ prompt: 'A question', model: 'demo-chat', maxTokens: 10 })
+      .expect(expected);
+    return expected === 200 ? (response.body as ChatResponse).creditsCharged : 0;
+  }
+
+  async function signIn(email: string, password = TEST_PASSWORD): Promise<void> {
+    await page.goto(url('/login'));
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** No sideways scrolling at 390 px on the page shown now. */
+  async function expectNoOverflowOnAPhone(): Promise<void> {
+    const original = page.viewportSize() ?? DESKTOP;
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.setViewportSize(original);
+    expect({ path: new URL(page.url()).pathname, overflow }).toEqual({
+      path: new URL(page.url()).pathname,
+      overflow: 0,
+    });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    database = await createTestDatabase();
+    backend = await startTestBackend(database.url, {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      RATE_LIMIT_LOGIN_PER_MIN: '1000',
+      RATE_LIMIT_REGISTER_PER_MIN: '1000',
+      RATE_LIMIT_CHAT_PER_MIN: '1000',
+    });
+    await waitForOk(backend, '/health/ready');
+    browser = await launchChromium();
+  });
+
+  beforeEach(async () => {
+    // A fresh browser profile per test: no session carried over (it lives in sessionStorage).
+    context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    // The copy buttons write to the clipboard; the test reads it back.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.baseUrl });
+    page = await context.newPage();
+    browserProblems = [];
+    page.on('pageerror', (error) => browserProblems.push(error.message));
+    page.on('console', (message) => {
+      // An API answering 4xx/5xx is logged by the browser too; those answers are asserted by the tests.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        browserProblems.push(message.text());
+      }
+    });
+  });
+
+  afterEach(async () => {
+    await context.close();
+    expect(browserProblems).toEqual([]);
+    await expectCreditInvariants(database.pool());
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    backend.child.kill('SIGTERM');
+    await backend.exited;
+    await database.drop();
+  });
+
+  it('signs a user in to their own overview: balance, what this month cost, and no admin page', async () => {
+    const ada = await registerUser(backend.baseUrl, 'ada@example.test');
+    const charged = (await chat(ada)) + (await chat(ada));
+    const { balance } = await accountOf(database.pool(), ada.user.id);
+
+    await signIn(ada.user.email);
+
+    await page.waitForURL(url('/account'));
+    await page
+      .getByTestId('balance')
+      .filter({ hasText: balance.toLocaleString('en-US') })
+      .waitFor();
+    expect(balance).toBe(1000 - charged);
+    await expect(words('available')).resolves.toBe(balance.toLocaleString('en-US'));
+    await page
+      .getByTestId('month-charged')
+      .filter({ hasText: new RegExp(`^\\s*${charged}\\s*$`) })
+      .waitFor();
+    expect(await page.locator('canvas').count()).toBe(2);
+    await expect(page.getByTestId('ledger-table').locator('tr[mat-row]').count()).resolves.toBe(3);
+    await expect(words('view-title')).resolves.toBe('My account');
+    expect(await page.getByTestId('switch-view').count()).toBe(0);
+    expect(await navLink('Users').count()).toBe(0);
+    await screenshotBothWidths(page, 'account-overview');
+
+    // An admin page's link (a bookmark, a shared URL) is not theirs: it lands on their own overview.
+    await page.goto(url('/users'));
+    await page.waitForURL(url('/account'));
+    await page.getByTestId('balance').waitFor();
+    await expectNoOverflowOnAPhone();
+  });
+
+  it('creates a key with limits, shows its secret once with a copy button, lists it, and revokes it', async () => {
+    const grace = await registerUser(backend.baseUrl, 'grace@example.test');
+    await signIn(grace.user.email);
+    await page.waitForURL(url('/account'));
+
+    await navLink('API keys').click();
+    await page.waitForURL(url('/account/keys'));
+    await page.getByText('No API keys yet.').waitFor();
+    await page.getByTestId('create-key').click();
+    await page.getByTestId('key-name').fill('shop backend');
+    await page.getByTestId('key-budget-credits').fill('500');
+    await page.getByTestId('key-budget-period').click();
+    await page.getByRole('option', { name: 'UTC day' }).click();
+    await page.getByTestId('key-models').click();
+    await page.getByRole('option', { name: 'demo-chat', exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('key-allowed-ips').fill('127.0.0.1\n::1');
+    await page.getByTestId('create-key-save').click();
+
+    const secret = (await page.getByTestId('key-secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^cg_live_\S{20,}$/);
+    await screenshotBothWidths(page, 'account-key-created');
+    await page.getByTestId('key-copy-secret').click();
+    await page.getByTestId('key-copy-secret').filter({ hasText: 'Copied' }).waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
+    // The dialog keeps the secret until it is dismissed on purpose: Escape does not close it.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('key-secret').waitFor();
+    await page.getByTestId('key-secret-done').click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Listed with its limits, and the secret is nowhere on the page any more.
+    const row = page.getByTestId('api-key-table').locator('tr[mat-row]', { hasText: 'shop backend' });
+    await row.waitFor();
+    await expect(row.getByTestId('key-limits').textContent()).resolves.toMatch(
+      /Budget: 500 credits a day.*Models: demo-chat.*Addresses: 127\.0\.0\.1, ::1/s,
+    );
+    expect((await page.content()).includes(secret)).toBe(false);
+
+    // The secret works, and its spend shows against the budget.
+    const charged = await chat(secret);
+    await page.reload();
+    await row
+      .getByTestId('period-spend')
+      .filter({ hasText: `${charged} of 500 credits this UTC day` })
+      .waitFor();
+    await screenshotBothWidths(page, 'account-keys');
+    await expectNoOverflowOnAPhone();
+
+    await page.getByRole('button', { name: 'Revoke shop backend' }).click();
+    await page.getByTestId('confirm').click();
+    await page.getByText('No API keys yet.').waitFor();
+    await chat(secret, 401);
+  });
+
+  it('lists the user’s own usage and ledger, and downloads exactly their rows as CSV', async () => {
+    const linus = await registerUser(backend.baseUrl, 'linus@example.test');
+    const other = await registerUser(backend.baseUrl, 'other@example.test');
+    await chat(linus);
+    await chat(linus);
+    await chat(other);
+    await api()
+      .post('/api/ai/chat')
+      .set('Authorization', `Bearer ${linus.accessToken}`)
+      .send({ prompt: 'A question', model: 'demo-error' })
+      .expect(500);
+    await signIn(linus.user.email);
+    await page.waitForURL(url('/account'));
+
+    await page.goto(url('/account/usage'));
+    await page.getByTestId('usage-table').waitFor();
+    await expect(page.getByTestId('usage-table').locator('tr[mat-row]').count()).resolves.toBe(3);
+    await page.getByTestId('usage-status').click();
+    await page.getByRole('option', { name: 'Provider error' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="usage-table"] tr[mat-row]').length === 1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const [header, ...rows] = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+    expect(header).toMatch(/^id,createdAt,model,endpoint,status,/);
+    expect(header).not.toContain('email');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('provider_error');
+    expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}\.csv$/);
+    await screenshotBothWidths(page, 'account-usage');
+    await expectNoOverflowOnAPhone();
+
+    await navLink('Ledger').click();
+    await page.waitForURL(url('/account/ledger'));
+    const ledgerRows = page.getByTestId('ledger-table').locator('tr[mat-row]');
+    await ledgerRows.nth(2).waitFor();
+    await expect(ledgerRows.count()).resolves.toBe(3);
+    await expect(ledgerRows.last().textContent()).resolves.toMatch(/Signup grant.*\+1,000.*1,000/);
+    await expectNoOverflowOnAPhone();
+  });
+
+  it('keeps the admin pages for an admin, who switches to their own view and back', async () => {
+    await signIn(ADMIN.email, ADMIN.password);
+    await page.waitForURL(url('/dashboard'));
+    await page.getByTestId('total-requests').waitFor();
+    await expect(words('view-title')).resolves.toBe('Admin console');
+    await navLink('Redemption codes').waitFor();
+
+    await page.getByTestId('switch-view').click();
+    await page.waitForURL(url('/account'));
+    await expect(words('view-title')).resolves.toBe('My account');
+    await page.getByTestId('balance').filter({ hasText: '1,000' }).waitFor();
+    expect(await navLink('Users').count()).toBe(0);
+    await navLink('API keys').click();
+    await page.waitForURL(url('/account/keys'));
+    await screenshotBothWidths(page, 'admin-own-view');
+
+    await page.getByTestId('switch-view').click();
+    await page.waitForURL(url('/dashboard'));
+    await navLink('Users').click();
+    await page.getByTestId('users-table').waitFor();
+    await expectNoOverflowOnAPhone();
+  });
+});
