@@ -37,7 +37,8 @@ export interface ConfirmDialogResult {
       }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" mat-dialog-close>Cancel</button>
+      <!-- Closes with undefined: a bare mat-dialog-close attribute would close with "", read as confirmed. -->
+      <button mat-button type="button" [mat-dialog-close]="undefined">Cancel</button>
       <button
         mat-flat-button
         type="button"

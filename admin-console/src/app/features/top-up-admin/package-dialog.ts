@@ -106,7 +106,7 @@ export interface PackageDialogData {
       </form>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" mat-dialog-close [disabled]="saving()">Cancel</button>
+      <button mat-button type="button" [mat-dialog-close]="undefined" [disabled]="saving()">Cancel</button>
       <button mat-flat-button type="submit" form="package-form" [disabled]="saving()" data-testid="package-save">
         Save
       </button>

@@ -84,7 +84,7 @@ export interface SpendLimitDialogData {
       </form>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" mat-dialog-close [disabled]="submitting()">Cancel</button>
+      <button mat-button type="button" [mat-dialog-close]="undefined" [disabled]="submitting()">Cancel</button>
       @if (data.current) {
         <button mat-button type="button" [disabled]="submitting()" (click)="remove()" data-testid="spend-limit-remove">
           Remove limit
