@@ -46,6 +46,11 @@ export const routes: Routes = [
         loadComponent: () => import('@app/features/channels/channels.page').then((m) => m.ChannelsPage),
       },
       {
+        path: 'webhooks',
+        title: 'Webhooks · CreditGate',
+        loadComponent: () => import('@app/features/webhooks/webhooks.page').then((m) => m.WebhooksPage),
+      },
+      {
         path: 'redemption-codes',
         title: 'Redemption codes · CreditGate',
         loadComponent: () =>

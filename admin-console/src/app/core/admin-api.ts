@@ -14,6 +14,8 @@ import {
   type ChannelView,
   type ChatResponse,
   type CreateChannelRequest,
+  type CreatedWebhook,
+  type CreateWebhookRequest,
   type DemoLabChatRequest,
   HttpHeader,
   type ListResponse,
@@ -28,6 +30,8 @@ import {
   type UpdatePeakHoursRequest,
   type UpdateUserAccessRequest,
   type UserSearchQuery,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
 } from '@creditgate/contract';
 import { map, type Observable } from 'rxjs';
 
@@ -49,6 +53,17 @@ const userUrl = (id: string): string => `/api/admin/users/${encodeURIComponent(i
 const CHANNELS_URL = '/api/admin/channels';
 
 const channelUrl = (id: string): string => `${CHANNELS_URL}/${encodeURIComponent(id)}`;
+
+const WEBHOOKS_URL = '/api/admin/webhooks';
+
+const webhookUrl = (id: string): string => `${WEBHOOKS_URL}/${encodeURIComponent(id)}`;
+
+/** One page of an endpoint's deliveries. */
+export interface WebhookDeliveriesQuery {
+  endpointId: string;
+  limit: number;
+  cursor?: string;
+}
 
 /** The file name the server chose (`Content-Disposition`), or a sensible one. */
 function attachmentName(disposition: string | null, fallback: string): string {
@@ -102,6 +117,23 @@ export class AdminApi {
   /** The upstream channels, by priority then name, with this instance's health and last-hour figures. */
   channels(): HttpResourceRef<ChannelView[] | undefined> {
     return httpResource(() => CHANNELS_URL);
+  }
+
+  /** The webhook endpoints with their delivery counts; never a secret. */
+  webhooks(): HttpResourceRef<WebhookEndpointView[] | undefined> {
+    return httpResource(() => WEBHOOKS_URL);
+  }
+
+  /** An endpoint's deliveries, newest first; nothing is asked while no endpoint is chosen. */
+  webhookDeliveries(
+    query: () => WebhookDeliveriesQuery | undefined,
+  ): HttpResourceRef<ListResponse<WebhookDeliveryView> | undefined> {
+    return httpResource(() => {
+      const current = query();
+      if (current === undefined) return undefined;
+      const { endpointId, ...page } = current;
+      return { url: `${webhookUrl(endpointId)}/deliveries`, params: queryParams(page) };
+    });
   }
 
   /** The models a chat may use now (in demo mode: the demo models). */
@@ -170,6 +202,28 @@ export class AdminApi {
   /** One small real completion through the channel, charged to no user. */
   testChannel(id: string): Observable<ChannelTestResult> {
     return this.http.post<ChannelTestResult>(`${channelUrl(id)}/test`, {});
+  }
+
+  /** The answer carries the signing secret, this once: the caller shows it and keeps it nowhere. */
+  createWebhook(request: CreateWebhookRequest): Observable<CreatedWebhook> {
+    return this.http.post<CreatedWebhook>(WEBHOOKS_URL, request);
+  }
+
+  /** 204: nothing to read back. */
+  deleteWebhook(id: string): Observable<void> {
+    return this.http.delete(webhookUrl(id)).pipe(map(() => undefined));
+  }
+
+  /** Queues a `webhook.test` event for this endpoint only (202). */
+  sendTestWebhook(id: string): Observable<{ eventId: string }> {
+    return this.http.post<{ eventId: string }>(`${webhookUrl(id)}/test`, {});
+  }
+
+  /** Makes an undelivered delivery due now (202, no body). */
+  retryWebhookDelivery(endpointId: string, deliveryId: string): Observable<void> {
+    return this.http
+      .post(`${webhookUrl(endpointId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`, {})
+      .pipe(map(() => undefined));
   }
 
   demoChat(request: DemoLabChatRequest): Observable<ChatResponse> {

@@ -11,6 +11,9 @@ export type UsageColumn =
   | 'model'
   | 'endpoint'
   | 'status'
+  /** The outcome with the upstream channel under it: the phone layout's one column for both. */
+  | 'statusAndChannel'
+  | 'channel'
   | 'creditsCharged'
   | 'tokens'
   | 'cacheHitTokens'
@@ -18,14 +21,31 @@ export type UsageColumn =
   | 'peak'
   | 'latencyMs';
 
+/**
+ * Which upstream channel answered (or last failed) and, after a failover, how many calls it took:
+ * "deepseek", "backup · 2 attempts"; "—" when the request was refused before any upstream call.
+ */
+export function upstreamText(row: Pick<UsageItem, 'channel' | 'attempts'>): string {
+  const calls = row.attempts > 1 ? `${String(row.attempts)} attempts` : null;
+  if (row.channel === null) return calls ?? '—';
+  return calls === null ? row.channel : `${row.channel} · ${calls}`;
+}
+
 /** AI attempts as a table; the page picks the columns (fewer on a phone, no user on a user's page). */
 @Component({
   selector: 'cg-usage-table',
   imports: [DatePipe, DecimalPipe, MatTableModule, RouterLink, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
-    .rate {
+    .rate,
+    .channel {
       white-space: nowrap;
+    }
+    .under-chip {
+      margin-top: 2px;
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+      overflow-wrap: anywhere;
     }
   `,
   template: `
@@ -52,6 +72,21 @@ export type UsageColumn =
         <ng-container matColumnDef="status">
           <th mat-header-cell *matHeaderCellDef>Outcome</th>
           <td mat-cell *matCellDef="let row"><cg-status-chip [status]="row.status" /></td>
+        </ng-container>
+        <ng-container matColumnDef="statusAndChannel">
+          <th mat-header-cell *matHeaderCellDef>Outcome</th>
+          <td mat-cell *matCellDef="let row">
+            <cg-status-chip [status]="row.status" />
+            @if (row.channel !== null || row.attempts > 1) {
+              <div class="under-chip" data-testid="usage-upstream">{{ upstream(row) }}</div>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="channel">
+          <th mat-header-cell *matHeaderCellDef title="The upstream channel that answered, or the last that failed">
+            Channel
+          </th>
+          <td mat-cell *matCellDef="let row" class="channel" data-testid="usage-upstream">{{ upstream(row) }}</td>
         </ng-container>
         <ng-container matColumnDef="creditsCharged">
           <th mat-header-cell *matHeaderCellDef class="number">Credits</th>
@@ -95,4 +130,5 @@ export class UsageTable {
   /** Everyone's rows (with whose they are) or a user's own (no `email` column then). */
   readonly rows = input.required<readonly (AdminUsageItem | UsageItem)[]>();
   readonly columns = input.required<readonly UsageColumn[]>();
+  protected readonly upstream = upstreamText;
 }

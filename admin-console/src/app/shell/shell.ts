@@ -20,6 +20,7 @@ const NAVIGATION = [
   { path: '/usage', label: 'Usage', icon: 'receipt_long' },
   { path: '/models', label: 'Models & prices', icon: 'sell' },
   { path: '/channels', label: 'Channels', icon: 'hub' },
+  { path: '/webhooks', label: 'Webhooks', icon: 'webhook' },
   { path: '/demo-lab', label: 'Demo lab', icon: 'science' },
 ] as const;
 

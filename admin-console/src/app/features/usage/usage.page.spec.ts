@@ -75,7 +75,7 @@ describe('UsagePage', () => {
     backend.verify();
   });
 
-  it('shows each attempt with its user, outcome, credits, tokens, cache hits, reasoning, rate and latency', async () => {
+  it('shows each attempt with its user, outcome, channel, credits, tokens, cache hits, reasoning, rate and latency', async () => {
     (await nextRequest('/api/admin/usage')).flush({
       items: [
         row(1),
@@ -85,8 +85,21 @@ describe('UsagePage', () => {
           creditsCharged: 0,
           endpoint: 'openai',
           peak: true,
+          channel: 'backup',
+          attempts: 2,
         }),
         row(3, { cacheHitTokens: 1200, reasoningTokens: 0, peak: null }),
+        row(4, {
+          status: 'insufficient_credits',
+          errorCode: 'INSUFFICIENT_CREDITS',
+          creditsCharged: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          cacheHitTokens: 0,
+          reasoningTokens: 0,
+          channel: null,
+          attempts: 0,
+        }),
       ],
       nextCursor: null,
     } satisfies ListResponse<AdminUsageItem>);
@@ -101,6 +114,7 @@ describe('UsagePage', () => {
         'deepseek-flash',
         '/api/ai/chat',
         'Success',
+        'deepseek',
         '3',
         '12 · 80',
         '8',
@@ -108,8 +122,45 @@ describe('UsagePage', () => {
         'Off-peak',
         '412 ms',
       ],
-      ['ada@example.test', 'deepseek-flash', '/v1', 'Timeout', '0', '12 · 80', '8', '30', 'Peak', '412 ms'],
-      ['ada@example.test', 'deepseek-flash', '/api/ai/chat', 'Success', '3', '12 · 80', '1,200', '0', '—', '412 ms'],
+      [
+        'ada@example.test',
+        'deepseek-flash',
+        '/v1',
+        'Timeout',
+        'backup · 2 attempts',
+        '0',
+        '12 · 80',
+        '8',
+        '30',
+        'Peak',
+        '412 ms',
+      ],
+      [
+        'ada@example.test',
+        'deepseek-flash',
+        '/api/ai/chat',
+        'Success',
+        'deepseek',
+        '3',
+        '12 · 80',
+        '1,200',
+        '0',
+        '—',
+        '412 ms',
+      ],
+      [
+        'ada@example.test',
+        'deepseek-flash',
+        '/api/ai/chat',
+        'Too few credits',
+        '—',
+        '0',
+        '0 · 0',
+        '0',
+        '0',
+        'Off-peak',
+        '412 ms',
+      ],
     ]);
   });
 

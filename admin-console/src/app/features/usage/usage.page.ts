@@ -101,13 +101,14 @@ export class UsagePage {
   protected readonly hasFilters = computed(() => Object.values(this.filters()).some((value) => value !== undefined));
   protected readonly columns = computed((): UsageColumn[] =>
     this.narrow()
-      ? ['createdAt', 'status', 'creditsCharged', 'peak']
+      ? ['createdAt', 'statusAndChannel', 'creditsCharged', 'peak']
       : [
           'createdAt',
           'email',
           'model',
           'endpoint',
           'status',
+          'channel',
           'creditsCharged',
           'tokens',
           'cacheHitTokens',

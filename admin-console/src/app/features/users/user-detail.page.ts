@@ -86,11 +86,12 @@ export class UserDetailPage {
   );
   protected readonly usageColumns = computed((): UsageColumn[] =>
     this.narrow()
-      ? ['createdAt', 'status', 'creditsCharged']
+      ? ['createdAt', 'statusAndChannel', 'creditsCharged']
       : [
           'createdAt',
           'model',
           'status',
+          'channel',
           'creditsCharged',
           'tokens',
           'cacheHitTokens',
