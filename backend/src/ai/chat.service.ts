@@ -190,11 +190,7 @@ export class ChatService {
     try {
       return await this.router.call(reserved.price, reserved.context.clientGone, call, endingOf, unavailable);
     } catch (error) {
-      await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), {
-        latencyMs: 0,
-        channel: null,
-        attempts: 0,
-      });
+      await this.billing.release(reserved, failureOf({ outcome: 'upstream_error', status: undefined }), NO_CALL);
       throw error;
     }
   }
