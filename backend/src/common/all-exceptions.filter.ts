@@ -32,6 +32,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.ConcurrentSpend]: 'Another request took the credits first; retry.',
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',
   [ErrorCode.IdempotencyInProgress]: 'A request with this Idempotency-Key is still in progress.',
+  [ErrorCode.CodeAlreadyRedeemed]: 'This redemption code has already been redeemed.',
+  [ErrorCode.CodeExpired]: 'This redemption code has expired.',
   [ErrorCode.PayloadTooLarge]: 'The request body is too large.',
   [ErrorCode.UnsupportedMediaType]:
     'Send the body as JSON: Content-Type application/json, UTF-8, no or a standard Content-Encoding.',

@@ -12,6 +12,8 @@ describe('error code ↔ HTTP status', () => {
     [ErrorCode.ConcurrentSpend, 409],
     [ErrorCode.EmailTaken, 409],
     [ErrorCode.IdempotencyInProgress, 409],
+    [ErrorCode.CodeAlreadyRedeemed, 409],
+    [ErrorCode.CodeExpired, 410],
     [ErrorCode.PayloadTooLarge, 413],
     [ErrorCode.UnsupportedMediaType, 415],
     [ErrorCode.IdempotencyKeyReused, 422],

@@ -17,7 +17,10 @@ export function httpStatusForErrorCode(code: ErrorCode): HttpStatus {
     case ErrorCode.ConcurrentSpend:
     case ErrorCode.EmailTaken:
     case ErrorCode.IdempotencyInProgress:
+    case ErrorCode.CodeAlreadyRedeemed:
       return HttpStatus.CONFLICT;
+    case ErrorCode.CodeExpired:
+      return HttpStatus.GONE;
     case ErrorCode.PayloadTooLarge:
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case ErrorCode.UnsupportedMediaType:

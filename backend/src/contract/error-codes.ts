@@ -13,6 +13,8 @@ export const ErrorCode = {
   ConcurrentSpend: 'CONCURRENT_SPEND',
   EmailTaken: 'EMAIL_TAKEN',
   IdempotencyInProgress: 'IDEMPOTENCY_IN_PROGRESS',
+  CodeAlreadyRedeemed: 'CODE_ALREADY_REDEEMED',
+  CodeExpired: 'CODE_EXPIRED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',

@@ -11,4 +11,5 @@ export * from './records.js';
 export * from './admin.js';
 export * from './channels.js';
 export * from './webhooks.js';
+export * from './top-up.js';
 export * from './requests.js';

@@ -5,9 +5,10 @@ export interface CreditsView {
   available: number;
 }
 
-export type LedgerKind = 'signup_grant' | 'recharge' | 'charge';
+/** `redeem`: a redemption code; `payment`: a card payment (docs/top-up.md). */
+export type LedgerKind = 'signup_grant' | 'recharge' | 'charge' | 'redeem' | 'payment';
 
-/** A ledger row: `amount` is signed (+ grants and recharges, − charges); a user's rows sum to its balance. */
+/** A ledger row: `amount` is signed (+ grants, recharges, redemptions and payments, − charges); a user's rows sum to its balance. */
 export interface LedgerItem {
   id: string;
   kind: LedgerKind;

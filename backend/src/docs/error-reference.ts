@@ -12,11 +12,15 @@ const meanings: Record<ErrorCode, string> = {
   [ErrorCode.Forbidden]:
     'Signed in, but not allowed: a non-admin on an admin route, the last enabled admin demoted or disabled, `/metrics` from a non-loopback client when no `METRICS_TOKEN` is set.',
   [ErrorCode.AccountDisabled]: 'The account was disabled by an admin; its tokens and API keys stop working at once.',
-  [ErrorCode.NotFound]: 'No such route, user, API key or model; a model that is disabled or has no price.',
+  [ErrorCode.NotFound]:
+    'No such route, user, API key or model; a model that is disabled or has no price; a redemption code that does not exist or was revoked; any `/api/billing/*` route while card top-up is off (docs/top-up.md).',
   [ErrorCode.ConcurrentSpend]:
     'The balance check passed, but a concurrent request took the credits before this one could reserve them. Retry.',
   [ErrorCode.EmailTaken]: 'The e-mail address is already registered (compared without letter case).',
   [ErrorCode.IdempotencyInProgress]: 'A request with the same `Idempotency-Key` is still being processed. Retry later.',
+  [ErrorCode.CodeAlreadyRedeemed]:
+    'The redemption code was already redeemed (by this or another account). Nothing was credited.',
+  [ErrorCode.CodeExpired]: 'The redemption code is past its expiry. Nothing was credited.',
   [ErrorCode.PayloadTooLarge]:
     'The body is over its route’s limit: 8 KiB on `/api/auth/*`, `BODY_LIMIT_BYTES` on the chat routes, 64 KiB elsewhere; or it has more keys and array items than the route takes (64 on auth routes, 10,000 on chats, 1,000 elsewhere).',
   [ErrorCode.UnsupportedMediaType]:

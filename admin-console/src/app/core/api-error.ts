@@ -12,6 +12,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   [ErrorCode.ConcurrentSpend]: 'Another request is spending these credits right now. Try again in a moment.',
   [ErrorCode.EmailTaken]: 'This e-mail address is already registered.',
   [ErrorCode.IdempotencyInProgress]: 'The same request is still being processed.',
+  [ErrorCode.CodeAlreadyRedeemed]: 'This code has already been redeemed.',
+  [ErrorCode.CodeExpired]: 'This code has expired.',
   [ErrorCode.PayloadTooLarge]: 'The request is too large.',
   [ErrorCode.UnsupportedMediaType]: 'The request was not sent as JSON.',
   [ErrorCode.IdempotencyKeyReused]: 'This request was already sent with different values.',

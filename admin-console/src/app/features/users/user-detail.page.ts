@@ -29,6 +29,8 @@ const LEDGER_KINDS: Record<LedgerKind, string> = {
   signup_grant: 'Signup grant',
   recharge: 'Recharge',
   charge: 'Charge',
+  redeem: 'Redemption code',
+  payment: 'Card payment',
 };
 
 /** One account: credits, ledger, usage, and the admin's actions on it. */
