@@ -80,8 +80,11 @@ export class BillingService {
   async updatePackage(adminToken: string, id: string, change: UpdateCreditPackageDto): Promise<AdminCreditPackageView> {
     const row = await this.guarded(() =>
       this.repository.updatePackage(adminToken, id, {
-        ...change,
-        ...(change.currency === undefined ? {} : { currency: change.currency.toLowerCase() }),
+        name: change.name,
+        credits: change.credits,
+        priceCents: change.priceCents,
+        currency: change.currency?.toLowerCase(),
+        active: change.active,
       }),
     );
     return toAdminPackageView(row);

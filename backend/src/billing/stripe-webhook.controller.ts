@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { type StripeWebhookAnswer, StripeWebhookService } from '#src/billing/stripe-webhook.service.js';
 import { Public } from '#src/common/auth.decorators.js';
@@ -10,6 +10,7 @@ import { signedBodyOf } from '#src/common/json-body.js';
  * the signature over the raw body is the authentication. A verified event answers 200 whatever it did
  * (so Stripe stops retrying it); only a failure to store it answers 5xx, and Stripe then retries.
  */
+@ApiTags('billing')
 @Controller('api/billing/stripe')
 @Public()
 export class StripeWebhookController {

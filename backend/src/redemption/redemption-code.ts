@@ -17,7 +17,7 @@ function base32(bytes: Buffer): string {
     value = (value << 8) | byte;
     bits += 8;
     while (bits >= 5) {
-      text += BASE32[(value >>> (bits - 5)) & 31];
+      text += BASE32.charAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
   }

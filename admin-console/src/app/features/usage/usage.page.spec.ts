@@ -23,6 +23,8 @@ const row = (index: number, overrides: Partial<AdminUsageItem> = {}): AdminUsage
   reasoningTokens: 30,
   peak: false,
   latencyMs: 412,
+  channel: null,
+  attempts: 0,
   createdAt: '2026-11-20T10:00:00.000Z',
   ...overrides,
 });
