@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { BillingService } from '#src/billing/billing.service.js';
+import { CardTopUpOnGuard } from '#src/billing/card-top-up.guard.js';
 import { CheckoutDto } from '#src/billing/dto/billing.dto.js';
 import { type AuthenticatedUser, CurrentUser, RequiresLogin } from '#src/common/auth.decorators.js';
 import { PageQueryDto } from '#src/common/pagination.js';
@@ -13,6 +14,7 @@ import type { CheckoutResponse, CreditPackageView, ListResponse, PaymentOrderVie
 @ApiTags('billing')
 @RequiresLogin()
 @Controller('api/billing')
+@UseGuards(CardTopUpOnGuard)
 export class BillingController {
   constructor(private readonly billing: BillingService) {}
 

@@ -1,9 +1,8 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AdminPackagesController } from '#src/billing/admin-packages.controller.js';
 import { BillingController } from '#src/billing/billing.controller.js';
 import { BillingRepository } from '#src/billing/billing.repository.js';
 import { BillingService } from '#src/billing/billing.service.js';
-import { CardTopUpOffMiddleware } from '#src/billing/card-top-up.middleware.js';
 import { StripeGateway } from '#src/billing/stripe-gateway.js';
 import { StripeWebhookController } from '#src/billing/stripe-webhook.controller.js';
 import { StripeWebhookService } from '#src/billing/stripe-webhook.service.js';
@@ -16,9 +15,4 @@ import { StripeWebhookService } from '#src/billing/stripe-webhook.service.js';
   controllers: [AdminPackagesController, BillingController, StripeWebhookController],
   providers: [BillingRepository, BillingService, StripeGateway, StripeWebhookService],
 })
-export class BillingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // The admin package routes are not among these: admins prepare packages before card top-up is on.
-    consumer.apply(CardTopUpOffMiddleware).forRoutes(BillingController, StripeWebhookController);
-  }
-}
+export class BillingModule {}

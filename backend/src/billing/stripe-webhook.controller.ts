@@ -1,6 +1,7 @@
-import { Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { CardTopUpOnGuard } from '#src/billing/card-top-up.guard.js';
 import { type StripeWebhookAnswer, StripeWebhookService } from '#src/billing/stripe-webhook.service.js';
 import { Public } from '#src/common/auth.decorators.js';
 import { signedBodyOf } from '#src/common/json-body.js';
@@ -12,6 +13,7 @@ import { signedBodyOf } from '#src/common/json-body.js';
  */
 @ApiTags('billing')
 @Controller('api/billing/stripe')
+@UseGuards(CardTopUpOnGuard)
 @Public()
 export class StripeWebhookController {
   constructor(private readonly webhook: StripeWebhookService) {}
