@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from '#src/admin/admin.module.js';
 import { AiModule } from '#src/ai/ai.module.js';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { BillingModule } from '#src/billing/billing.module.js';
 import { ChannelsModule } from '#src/channels/channels.module.js';
 import { AllExceptionsFilter } from '#src/common/all-exceptions.filter.js';
 import { ConfigModule } from '#src/config/config.module.js';
@@ -11,6 +12,7 @@ import { DatabaseModule } from '#src/database/database.module.js';
 import { HealthModule } from '#src/health/health.module.js';
 import { LoggingModule } from '#src/logging/logging.module.js';
 import { MetricsModule } from '#src/metrics/metrics.module.js';
+import { RedemptionModule } from '#src/redemption/redemption.module.js';
 import { SecretsModule } from '#src/secrets/secrets.module.js';
 import { UsageModule } from '#src/usage/usage.module.js';
 import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
@@ -35,6 +37,8 @@ export class AppModule {
         UsageModule,
         AdminModule,
         WebhooksModule,
+        RedemptionModule,
+        BillingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

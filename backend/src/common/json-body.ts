@@ -32,10 +32,20 @@ const MAX_DEPTH = 32;
 /** The routes whose bodies are chats; every other body is a small form. */
 const chatPaths = new Set(['/api/ai/chat', '/v1/chat/completions', '/api/admin/demo-lab/chat']);
 
+/**
+ * Routes whose body is signed by its sender, the signature computed over the exact bytes (Stripe's
+ * webhook, docs/top-up.md): kept as received, since a re-serialised parse is not what was signed. The
+ * sender's events are larger than our forms, so they get the configured limit.
+ */
+const signedBodyPaths = new Set(['/api/billing/stripe/webhook']);
+const SIGNED_BODY_MEMBERS = 10_000;
+
 const routeOf = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
 
 /** The bytes of each chat body as received, until the request is gone. */
 const chatBodies = new WeakMap<IncomingMessage, Buffer>();
+/** Likewise for the bodies of `signedBodyPaths`. */
+const signedBodies = new WeakMap<IncomingMessage, Buffer>();
 
 /**
  * A chat body exactly as the client sent it. Chats forward fields upstream as sent, but the
@@ -47,6 +57,11 @@ export function chatBodyOf(request: IncomingMessage): Buffer | undefined {
   return chatBodies.get(request);
 }
 
+/** A signed body (a Stripe event) exactly as received, for verifying its signature; undefined without one. */
+export function signedBodyOf(request: IncomingMessage): Buffer | undefined {
+  return signedBodies.get(request);
+}
+
 /** The limits for a request path (routing ignores case and a trailing slash, so these do too). */
 export function bodyLimitsFor(path: string, configuredBytes: number): BodyLimits {
   const route = routeOf(path);
@@ -54,6 +69,7 @@ export function bodyLimitsFor(path: string, configuredBytes: number): BodyLimits
     return { bytes: Math.min(AUTH_BODY_BYTES, configuredBytes), members: AUTH_BODY_MEMBERS, depth: MAX_DEPTH };
   }
   if (chatPaths.has(route)) return { bytes: configuredBytes, members: CHAT_BODY_MEMBERS, depth: MAX_DEPTH };
+  if (signedBodyPaths.has(route)) return { bytes: configuredBytes, members: SIGNED_BODY_MEMBERS, depth: MAX_DEPTH };
   return { bytes: Math.min(FORM_BODY_BYTES, configuredBytes), members: FORM_BODY_MEMBERS, depth: MAX_DEPTH };
 }
 
@@ -183,6 +199,7 @@ export function useJsonBodies(app: NestExpressApplication, configuredBytes: numb
       if (body.length > limits.bytes) throw tooLarge(limits);
       checkJsonShape(body, limits);
       if (chatPaths.has(routeOf(path))) chatBodies.set(request, body);
+      if (signedBodyPaths.has(routeOf(path))) signedBodies.set(request, body);
     },
   });
 }

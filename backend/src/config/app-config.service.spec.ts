@@ -48,4 +48,26 @@ describe('AppConfigService', () => {
     expect(config.adminCredentials).toEqual({ email: 'ops@example.com', password: 'correct horse' });
     expect(configFor({ DEEPSEEK_API_KEY: 'sk-test' }).deepseekApiKey).toBe('sk-test');
   });
+
+  it('turns card top-up on with both Stripe keys, parsing STRIPE_API_BASE into host, port and protocol', () => {
+    const keys = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' };
+
+    expect(configFor({}).stripe).toBeUndefined();
+    expect(configFor(keys).stripe).toEqual({ secretKey: 'sk_test_abc123', webhookSecret: 'whsec_abc123' });
+    expect(configFor({ ...keys, STRIPE_API_BASE: 'http://127.0.0.1:4567' }).stripe?.apiBase).toEqual({
+      host: '127.0.0.1',
+      port: 4567,
+      protocol: 'http',
+    });
+    expect(configFor({ ...keys, STRIPE_API_BASE: 'https://stripe.internal/' }).stripe?.apiBase).toEqual({
+      host: 'stripe.internal',
+      port: 443,
+      protocol: 'https',
+    });
+  });
+
+  it('defaults PUBLIC_URL to localhost on PORT and drops a trailing slash', () => {
+    expect(configFor({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(configFor({ PUBLIC_URL: 'https://credits.example.com/' }).publicUrl).toBe('https://credits.example.com');
+  });
 });

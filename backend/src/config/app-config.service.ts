@@ -7,6 +7,13 @@ import type { Environment, LogLevel, NodeEnv } from '#src/config/environment.js'
 import { parseTrustProxy, type TrustProxy } from '#src/config/trust-proxy.js';
 import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  /** Host, port and protocol of STRIPE_API_BASE; undefined: Stripe's own API. */
+  apiBase?: { host: string; port: number; protocol: 'http' | 'https' };
+}
+
 /** Typed, validated settings. The only reader of the environment (through `ConfigService`). */
 @Injectable()
 export class AppConfigService {
@@ -124,11 +131,17 @@ export class AppConfigService {
     return email !== undefined && password !== undefined ? { email, password } : undefined;
   }
 
-  get rateLimits(): { loginPerMinute: number; registerPerMinute: number; chatPerMinute: number } {
+  get rateLimits(): {
+    loginPerMinute: number;
+    registerPerMinute: number;
+    chatPerMinute: number;
+    redeemPerMinute: number;
+  } {
     return {
       loginPerMinute: this.get('RATE_LIMIT_LOGIN_PER_MIN'),
       registerPerMinute: this.get('RATE_LIMIT_REGISTER_PER_MIN'),
       chatPerMinute: this.get('RATE_LIMIT_CHAT_PER_MIN'),
+      redeemPerMinute: this.get('RATE_LIMIT_REDEEM_PER_MIN'),
     };
   }
 
@@ -194,6 +207,30 @@ export class AppConfigService {
       timeoutMs: this.get('WEBHOOK_TIMEOUT_MS'),
       pollIntervalMs: this.get('WEBHOOK_POLL_INTERVAL_MS'),
     };
+  }
+
+  /**
+   * Card top-up (docs/top-up.md): the Stripe keys, and where the client calls (Stripe's own API unless
+   * STRIPE_API_BASE names another). Undefined: card top-up is off. Validation requires both keys or neither.
+   */
+  get stripe(): StripeSettings | undefined {
+    const secretKey = this.get('STRIPE_SECRET_KEY');
+    const webhookSecret = this.get('STRIPE_WEBHOOK_SECRET');
+    if (secretKey === undefined || webhookSecret === undefined) return undefined;
+    const base = this.get('STRIPE_API_BASE');
+    if (base === undefined) return { secretKey, webhookSecret };
+    const url = new URL(base);
+    const protocol = url.protocol === 'http:' ? 'http' : 'https';
+    return {
+      secretKey,
+      webhookSecret,
+      apiBase: { host: url.hostname, port: Number(url.port || (protocol === 'http' ? 80 : 443)), protocol },
+    };
+  }
+
+  /** The URL users reach the service at, without a trailing slash. */
+  get publicUrl(): string {
+    return (this.get('PUBLIC_URL') ?? `http://localhost:${this.port}`).replace(/\/+$/, '');
   }
 
   /** The bearer token /metrics asks for; undefined: loopback clients only. */

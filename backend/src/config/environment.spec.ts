@@ -69,6 +69,26 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64url') }).SECRETS_KEY).toBeDefined();
   });
 
+  it('takes both Stripe keys or neither, naming the one missing, and a STRIPE_API_BASE without a path', () => {
+    const keys = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' };
+
+    expect(validateEnvironment(keys)).toMatchObject(keys);
+    expect(validateEnvironment({}).STRIPE_SECRET_KEY).toBeUndefined();
+    expect(validateEnvironment({}).RATE_LIMIT_REDEEM_PER_MIN).toBe(10);
+    expect(() => validateEnvironment({ STRIPE_SECRET_KEY: 'sk_test_abc123' })).toThrow(
+      /STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set/,
+    );
+    expect(() => validateEnvironment({ STRIPE_WEBHOOK_SECRET: 'whsec_abc123' })).toThrow(
+      /STRIPE_SECRET_KEY is required when STRIPE_WEBHOOK_SECRET is set/,
+    );
+    expect(() => validateEnvironment({ ...keys, STRIPE_SECRET_KEY: 'pk_test_abc123' })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(() => validateEnvironment({ ...keys, STRIPE_WEBHOOK_SECRET: 'secret' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => validateEnvironment({ STRIPE_API_BASE: 'http://127.0.0.1:1234/v1' })).toThrow(/STRIPE_API_BASE/);
+    expect(() => validateEnvironment({ STRIPE_API_BASE: 'ftp://stripe' })).toThrow(/STRIPE_API_BASE/);
+    expect(() => validateEnvironment({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/);
+    expect(() => validateEnvironment({ RATE_LIMIT_REDEEM_PER_MIN: '0' })).toThrow(/RATE_LIMIT_REDEEM_PER_MIN/);
+  });
+
   it('names every bad variable at once', () => {
     expect(() => validateEnvironment({ PORT: 'x', AI_TIMEOUT_MS: 'y' })).toThrow(/PORT[\s\S]*AI_TIMEOUT_MS/);
   });

@@ -163,6 +163,12 @@ export class Environment {
   @Min(1)
   RATE_LIMIT_CHAT_PER_MIN = 120;
 
+  /** Redemption attempts per user per minute; per client IP, ten times this (docs/top-up.md). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_REDEEM_PER_MIN = 10;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
@@ -255,6 +261,35 @@ export class Environment {
   @Min(50)
   @Max(60_000)
   WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
+  /**
+   * Card top-up through Stripe Checkout (docs/top-up.md): both this and STRIPE_WEBHOOK_SECRET, or neither
+   * (then every /api/billing route answers 404). A secret (sk_…) or restricted (rk_…) key.
+   */
+  @ValidateIf((env: Environment) => env.STRIPE_SECRET_KEY !== undefined || env.STRIPE_WEBHOOK_SECRET !== undefined)
+  @IsString({ message: 'STRIPE_SECRET_KEY is required when STRIPE_WEBHOOK_SECRET is set' })
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, {
+    message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_… or sk_live_…)',
+  })
+  STRIPE_SECRET_KEY?: string;
+
+  /** The signing secret of the webhook endpoint (whsec_…), which verifies every event Stripe sends. */
+  @ValidateIf((env: Environment) => env.STRIPE_SECRET_KEY !== undefined || env.STRIPE_WEBHOOK_SECRET !== undefined)
+  @IsString({ message: 'STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set' })
+  @Matches(/^whsec_[A-Za-z0-9+/=]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Where the Stripe client sends its calls; unset, Stripe's own API. Tests point it at a local fake. */
+  @IsOptional()
+  @IsUrl(httpUrl, { message: 'STRIPE_API_BASE must be an http(s) URL' })
+  @Matches(/^https?:\/\/[^/?#]+\/?$/, { message: 'STRIPE_API_BASE must be an http(s) URL without a path' })
+  STRIPE_API_BASE?: string;
+
+  /** The URL users reach the service at; Checkout sends them back under it. Unset: http://localhost:PORT. */
+  @IsOptional()
+  @IsUrl(httpUrl, { message: 'PUBLIC_URL must be an http(s) URL' })
+  @Matches(/^https?:\/\/[^?#]+$/, { message: 'PUBLIC_URL must be an http(s) URL without a query or fragment' })
+  PUBLIC_URL?: string;
 
   /** Bearer token for /metrics; unset, /metrics answers loopback clients only. */
   @IsOptional()

@@ -117,7 +117,7 @@ export interface CheckoutResponse {
 
 /**
  * `pending`: Checkout started, not paid yet; `paid`: credited; `expired`: the Checkout Session
- * expired unpaid; `failed`: Stripe refused to open a session for it.
+ * expired unpaid; `failed`: Stripe refused to open a session for it, or a delayed payment method failed.
  */
 export const PAYMENT_ORDER_STATUSES = ['pending', 'paid', 'expired', 'failed'] as const;
 export type PaymentOrderStatus = (typeof PAYMENT_ORDER_STATUSES)[number];

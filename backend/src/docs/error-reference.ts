@@ -4,7 +4,7 @@ import { ErrorCode } from '#src/contract/index.js';
 /** When each code is answered. A `Record`: a code added to the contract fails the build until it is described. */
 const meanings: Record<ErrorCode, string> = {
   [ErrorCode.ValidationFailed]:
-    'The body, query or path is not valid: a field of the wrong type or out of range, a field the route does not know, malformed JSON, JSON nested deeper than 32 levels, a tampered cursor, an identifier or search with U+0000 in it. `details` lists each field and its problems.',
+    'The body, query or path is not valid: a field of the wrong type or out of range, a field the route does not know, malformed JSON, JSON nested deeper than 32 levels, a tampered cursor, an identifier or search with U+0000 in it. `details` lists each field and its problems. Also a Stripe webhook whose `Stripe-Signature` is missing, forged, stale or over other bytes.',
   [ErrorCode.Unauthenticated]:
     'No credentials, or a bad, expired or revoked access token, refresh token or API key; an API key on a route that takes only a login; a wrong e-mail or password (the same answer either way). Also a missing or wrong `METRICS_TOKEN` on `/metrics`.',
   [ErrorCode.InsufficientCredits]:
@@ -26,7 +26,7 @@ const meanings: Record<ErrorCode, string> = {
     'The redemption code was already redeemed (by this or another account). Nothing was credited.',
   [ErrorCode.CodeExpired]: 'The redemption code is past its expiry. Nothing was credited.',
   [ErrorCode.PayloadTooLarge]:
-    'The body is over its route’s limit: 8 KiB on `/api/auth/*`, `BODY_LIMIT_BYTES` on the chat routes, 64 KiB elsewhere; or it has more keys and array items than the route takes (64 on auth routes, 10,000 on chats, 1,000 elsewhere).',
+    'The body is over its route’s limit: 8 KiB on `/api/auth/*`, `BODY_LIMIT_BYTES` on the chat routes and the Stripe webhook, 64 KiB elsewhere; or it has more keys and array items than the route takes (64 on auth routes, 10,000 on chats and the Stripe webhook, 1,000 elsewhere).',
   [ErrorCode.UnsupportedMediaType]:
     'The request has a body that is not `application/json` in UTF-8, or a `Content-Encoding` other than gzip, deflate or br.',
   [ErrorCode.IdempotencyKeyReused]: 'The `Idempotency-Key` was used before with a different request body.',
@@ -39,7 +39,7 @@ const meanings: Record<ErrorCode, string> = {
   [ErrorCode.Internal]:
     'Anything unexpected. The body carries no internals; the error is logged once with the request id, which support can look up.',
   [ErrorCode.ServiceUnavailable]:
-    'The database is unreachable or shutting down, or sign-in’s rate-limit store (Redis) is. Retry shortly.',
+    'The database is unreachable or shutting down, or the rate-limit store (Redis) of sign-in or code redemption is; or Stripe did not open a Checkout Session (the order is marked failed, nothing was charged). Retry shortly.',
 };
 
 export const ERRORS_DOCUMENT_PATH = 'docs/errors.md';

@@ -19,6 +19,10 @@ export const RateLimitName = {
   SessionPerIp: 'session-ip',
   /** Chats per user, one budget for `/api/ai/chat` and `/v1/chat/completions` together. */
   ChatPerUser: 'chat-user',
+  /** Redemption-code attempts per user: a brute force on codes from one account (docs/top-up.md). */
+  RedeemPerUser: 'redeem-user',
+  /** Redemption-code attempts per client IP, ten times the above: many accounts guessing from one place. */
+  RedeemPerIp: 'redeem-ip',
 } as const;
 
 export type RateLimitName = (typeof RateLimitName)[keyof typeof RateLimitName];
@@ -32,6 +36,9 @@ export const CREDENTIAL_LIMITS: readonly RateLimitName[] = [
   RateLimitName.LoginPerEmail,
   RateLimitName.LoginPerIp,
   RateLimitName.RegisterPerIp,
+  // A redemption code is a bearer credential for credits: guesses are never let through uncounted.
+  RateLimitName.RedeemPerUser,
+  RateLimitName.RedeemPerIp,
 ];
 
 export const RATE_LIMITS = 'creditgate:rateLimits';

@@ -24,7 +24,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (rateLimitsOf(this.reflector, context).some((name) => CREDENTIAL_LIMITS.includes(name))) {
-        throw new AppError(ErrorCode.ServiceUnavailable, 'Sign-in is unavailable for a moment; retry shortly.');
+        throw new AppError(ErrorCode.ServiceUnavailable, 'This is unavailable for a moment; retry shortly.');
       }
       // Once every ten seconds at most: an outage must not turn every chat into a log line.
       if (Date.now() - this.lastOutageLog > 10_000) {

@@ -79,6 +79,12 @@ function redisStorage(redisUrl: string): ThrottlerStorageRedisService {
             limit(RateLimitName.RegisterPerIp, limits.registerPerMinute, clientIp),
             limit(RateLimitName.SessionPerIp, limits.loginPerMinute * 10, clientIp),
             limit(RateLimitName.ChatPerUser, limits.chatPerMinute, (request) => request.user?.id ?? clientIp(request)),
+            limit(
+              RateLimitName.RedeemPerUser,
+              limits.redeemPerMinute,
+              (request) => request.user?.id ?? clientIp(request),
+            ),
+            limit(RateLimitName.RedeemPerIp, limits.redeemPerMinute * 10, clientIp),
           ],
         };
       },

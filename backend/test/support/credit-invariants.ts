@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 
 /**
- * The invariants of SPEC §3, read straight from the tables (as the owner, so row-level security
+ * The invariants of SPEC §3 (and of top-up: a code or an order credits once, as much as it says), read straight from the tables (as the owner, so row-level security
  * hides nothing). Returns one line per violation; an empty list means the books balance.
  */
 export async function creditInvariantViolations(ownerPool: Pool): Promise<string[]> {
@@ -46,6 +46,31 @@ export async function creditInvariantViolations(ownerPool: Pool): Promise<string
       sql: `SELECT k.id FROM api_keys k
              WHERE k.credits_held <> (SELECT coalesce(sum(amount), 0) FROM credit_holds WHERE api_key_id = k.id AND status = 'open')
                 OR k.credits_spent <> (SELECT coalesce(sum(charged), 0) FROM credit_holds WHERE api_key_id = k.id)`,
+    },
+    {
+      name: 'redemption credited differently from its code',
+      sql: `SELECT l.id FROM credit_ledger l
+              LEFT JOIN redemption_codes c ON c.id = l.redemption_code_id
+              LEFT JOIN redemption_batches b ON b.id = c.batch_id
+             WHERE l.kind = 'redeem'
+               AND (c.redeemed_by IS DISTINCT FROM l.user_id OR b.credits IS DISTINCT FROM l.amount)`,
+    },
+    {
+      name: 'redeemed code without exactly one ledger row',
+      sql: `SELECT c.id FROM redemption_codes c
+             WHERE (c.redeemed_at IS NOT NULL) <> EXISTS (SELECT 1 FROM credit_ledger l WHERE l.redemption_code_id = c.id)`,
+    },
+    {
+      name: 'payment credited differently from its order',
+      sql: `SELECT l.id FROM credit_ledger l LEFT JOIN payment_orders o ON o.id = l.payment_order_id
+             WHERE l.kind = 'payment'
+               AND (o.user_id IS DISTINCT FROM l.user_id OR o.credits IS DISTINCT FROM l.amount
+                    OR o.status IS DISTINCT FROM 'paid')`,
+    },
+    {
+      name: 'paid order without exactly one ledger row',
+      sql: `SELECT o.id FROM payment_orders o
+             WHERE (o.status = 'paid') <> EXISTS (SELECT 1 FROM credit_ledger l WHERE l.payment_order_id = o.id)`,
     },
   ];
   const violations: string[] = [];
