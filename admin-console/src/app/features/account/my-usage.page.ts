@@ -79,12 +79,15 @@ export class MyUsagePage {
   protected readonly hasFilters = computed(() => Object.values(this.filters()).some((value) => value !== undefined));
   protected readonly columns = computed((): UsageColumn[] =>
     this.narrow()
-      ? ['createdAt', 'status', 'creditsCharged']
+      ? ['createdAt', 'statusAndChannel', 'creditsCharged']
       : [
           'createdAt',
           'model',
           'endpoint',
           'status',
+          // Which upstream channel served the request, and the calls a failover took: part of the
+          // usage row in the user's view too (docs/channels.md).
+          'channel',
           'creditsCharged',
           'tokens',
           'cacheHitTokens',
