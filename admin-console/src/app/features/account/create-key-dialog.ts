@@ -1,10 +1,8 @@
-import { Clipboard } from '@angular/cdk/clipboard';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
@@ -19,6 +17,8 @@ import {
 import { toApiError } from '@app/core/api-error';
 import { UserApi } from '@app/core/user-api';
 import { loaded } from '@app/shared/loaded';
+import { SecretOnce } from '@app/shared/secret-once/secret-once';
+import { ShownOnce } from '@app/shared/secret-once/shown-once';
 import { fromLocalInput, listOf } from '@app/shared/spend-controls/spend-text';
 
 /** The longest key name the API stores. */
@@ -65,11 +65,11 @@ function withoutSecret(created: CreatedApiKey): ApiKeyView {
     MatButtonModule,
     MatDialogModule,
     MatFormFieldModule,
-    MatIconModule,
     MatInputModule,
     MatProgressBarModule,
     MatSelectModule,
     ReactiveFormsModule,
+    SecretOnce,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './create-key-dialog.html',
@@ -87,34 +87,10 @@ function withoutSecret(created: CreatedApiKey): ApiKeyView {
     .row > * {
       flex: 1 1 160px;
     }
-    .warning {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-      padding: 12px;
-      border-radius: 12px;
-      background: var(--mat-sys-tertiary-container);
-      color: var(--mat-sys-on-tertiary-container);
-    }
-    .warning mat-icon {
-      flex: none;
-    }
-    .secret {
-      display: block;
-      margin: 12px 0 8px;
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-surface-container-high);
-      font-family: ui-monospace, monospace;
-      overflow-wrap: anywhere;
-      user-select: all;
-    }
   `,
 })
 export class CreateKeyDialog {
-  private readonly dialogRef = inject<MatDialogRef<CreateKeyDialog, ApiKeyView>>(MatDialogRef);
   private readonly api = inject(UserApi);
-  private readonly clipboard = inject(Clipboard);
 
   protected readonly periods = SPEND_PERIODS;
   protected readonly nameMaxChars = KEY_NAME_MAX_CHARS;
@@ -133,9 +109,8 @@ export class CreateKeyDialog {
   });
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
-  /** Set once created: the key with its secret, shown until the user closes the dialog. */
-  protected readonly created = signal<CreatedApiKey | null>(null);
-  protected readonly copied = signal(false);
+  /** The key with its secret once created, shown until the user closes the dialog. */
+  protected readonly shown = new ShownOnce<CreatedApiKey>();
 
   protected save(): void {
     if (this.saving()) return;
@@ -148,9 +123,7 @@ export class CreateKeyDialog {
     this.api.createKey(createKeyRequest(this.form.getRawValue())).subscribe({
       next: (created) => {
         this.saving.set(false);
-        // From here a stray click or Escape must not throw the only copy of the secret away.
-        this.dialogRef.disableClose = true;
-        this.created.set(created);
+        this.shown.show(created);
       },
       error: (error: unknown) => {
         this.saving.set(false);
@@ -159,13 +132,8 @@ export class CreateKeyDialog {
     });
   }
 
-  protected copy(secret: string): void {
-    this.copied.set(this.clipboard.copy(secret));
-  }
-
+  /** The page gets the key without its secret. */
   protected done(): void {
-    const created = this.created();
-    this.created.set(null);
-    this.dialogRef.close(created === null ? undefined : withoutSecret(created));
+    this.shown.close(withoutSecret);
   }
 }

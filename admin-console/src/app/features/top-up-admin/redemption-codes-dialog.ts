@@ -1,9 +1,8 @@
-import { Clipboard } from '@angular/cdk/clipboard';
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -18,6 +17,8 @@ import {
 import { toApiError } from '@app/core/api-error';
 import { TopUpAdminApi } from '@app/core/top-up-admin-api';
 import { saveFile } from '@app/shared/save-file';
+import { SecretOnce } from '@app/shared/secret-once/secret-once';
+import { ShownOnce } from '@app/shared/secret-once/shown-once';
 import { fromLocalInput } from '@app/shared/spend-controls/spend-text';
 
 export interface RedemptionBatchForm {
@@ -60,6 +61,7 @@ const whole = (max: number) => [
     MatInputModule,
     MatProgressBarModule,
     ReactiveFormsModule,
+    SecretOnce,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './redemption-codes-dialog.html',
@@ -77,40 +79,10 @@ const whole = (max: number) => [
     .row > * {
       flex: 1 1 140px;
     }
-    .warning {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-      padding: 12px;
-      border-radius: 12px;
-      background: var(--mat-sys-tertiary-container);
-      color: var(--mat-sys-on-tertiary-container);
-    }
-    .warning mat-icon {
-      flex: none;
-    }
-    .codes {
-      display: block;
-      max-height: 40vh;
-      overflow: auto;
-      margin: 12px 0 8px;
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-surface-container-high);
-      font-family: ui-monospace, monospace;
-      user-select: all;
-    }
-    .buttons {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 8px;
-    }
   `,
 })
 export class RedemptionCodesDialog {
-  private readonly dialogRef = inject<MatDialogRef<RedemptionCodesDialog, string>>(MatDialogRef);
   private readonly api = inject(TopUpAdminApi);
-  private readonly clipboard = inject(Clipboard);
 
   protected readonly limits = {
     credits: TOP_UP_MAX_CREDITS,
@@ -128,9 +100,8 @@ export class RedemptionCodesDialog {
   });
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
-  /** Set once made: the batch and its codes, shown until the admin closes the dialog. */
-  protected readonly created = signal<(CreatedRedemptionCodes & { credits: number }) | null>(null);
-  protected readonly copied = signal(false);
+  /** The batch and its codes once made, shown until the admin closes the dialog. */
+  protected readonly shown = new ShownOnce<CreatedRedemptionCodes & { credits: number }>();
 
   protected save(): void {
     if (this.saving()) return;
@@ -144,19 +115,13 @@ export class RedemptionCodesDialog {
     this.api.createBatch(request).subscribe({
       next: (created) => {
         this.saving.set(false);
-        // From here a stray click or Escape must not throw the only copy of the codes away.
-        this.dialogRef.disableClose = true;
-        this.created.set({ ...created, credits: request.credits });
+        this.shown.show({ ...created, credits: request.credits });
       },
       error: (error: unknown) => {
         this.saving.set(false);
         this.error.set(toApiError(error).summary);
       },
     });
-  }
-
-  protected copy(codes: readonly string[]): void {
-    this.copied.set(this.clipboard.copy(codes.join('\n')));
   }
 
   protected download(batch: CreatedRedemptionCodes): void {
@@ -166,9 +131,8 @@ export class RedemptionCodesDialog {
     );
   }
 
+  /** The page gets the batch's id (to show it), never its codes. */
   protected done(): void {
-    const created = this.created();
-    this.created.set(null);
-    this.dialogRef.close(created?.batchId);
+    this.shown.close((batch) => batch.batchId);
   }
 }

@@ -1,4 +1,3 @@
-import { Clipboard } from '@angular/cdk/clipboard';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import {
   type AbstractControl,
@@ -9,9 +8,8 @@ import {
 } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
-import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import {
@@ -23,6 +21,8 @@ import {
 import { AdminApi } from '@app/core/admin-api';
 import { toApiError } from '@app/core/api-error';
 import { WEBHOOK_EVENT_DESCRIPTIONS } from '@app/features/webhooks/webhook-display';
+import { SecretOnce } from '@app/shared/secret-once/secret-once';
+import { ShownOnce } from '@app/shared/secret-once/shown-once';
 
 /** The bounds the API holds an endpoint to (its DTO), checked here too so the form says so first. */
 const URL_MAX_CHARS = 2048;
@@ -74,10 +74,10 @@ function someChecked(group: AbstractControl): ValidationErrors | null {
     MatCheckboxModule,
     MatDialogModule,
     MatFormFieldModule,
-    MatIconModule,
     MatInputModule,
     MatProgressBarModule,
     ReactiveFormsModule,
+    SecretOnce,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhook-dialog.html',
@@ -111,31 +111,10 @@ function someChecked(group: AbstractControl): ValidationErrors | null {
       font: var(--mat-sys-body-small);
       color: var(--mat-sys-on-surface-variant);
     }
-    .warning {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-      padding: 12px;
-      border-radius: 12px;
-      background: var(--mat-sys-tertiary-container);
-      color: var(--mat-sys-on-tertiary-container);
-    }
-    .secret {
-      display: block;
-      margin: 12px 0 8px;
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-surface-container-high);
-      font-family: ui-monospace, monospace;
-      overflow-wrap: anywhere;
-      user-select: all;
-    }
   `,
 })
 export class WebhookDialog {
-  private readonly dialogRef = inject<MatDialogRef<WebhookDialog, WebhookEndpointView>>(MatDialogRef);
   private readonly api = inject(AdminApi);
-  private readonly clipboard = inject(Clipboard);
 
   protected readonly events = WEBHOOK_EVENT_TYPES.map((type) => ({ type, help: WEBHOOK_EVENT_DESCRIPTIONS[type] }));
   protected readonly limits = { url: URL_MAX_CHARS, description: DESCRIPTION_MAX_CHARS };
@@ -153,10 +132,8 @@ export class WebhookDialog {
 
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
-  /** Set once registered: the endpoint and its secret, shown until the admin closes the dialog. */
-  protected readonly created = signal<CreatedWebhook | null>(null);
-  /** Whether the copy button worked; a browser may refuse, and then the admin selects the text. */
-  protected readonly copyState = signal<'idle' | 'copied' | 'failed'>('idle');
+  /** The endpoint and its secret once registered, shown until the admin closes the dialog. */
+  protected readonly shown = new ShownOnce<CreatedWebhook>();
 
   protected save(): void {
     if (this.form.invalid || this.saving()) {
@@ -168,9 +145,7 @@ export class WebhookDialog {
     this.api.createWebhook(createWebhookRequest(this.form.getRawValue())).subscribe({
       next: (created) => {
         this.saving.set(false);
-        // From here a stray click or Escape must not throw the only copy of the secret away.
-        this.dialogRef.disableClose = true;
-        this.created.set(created);
+        this.shown.show(created);
       },
       error: (error: unknown) => {
         this.saving.set(false);
@@ -179,13 +154,8 @@ export class WebhookDialog {
     });
   }
 
-  protected copy(secret: string): void {
-    this.copyState.set(this.clipboard.copy(secret) ? 'copied' : 'failed');
-  }
-
+  /** The page gets the endpoint without its secret. */
   protected done(): void {
-    const created = this.created();
-    this.created.set(null);
-    this.dialogRef.close(created === null ? undefined : withoutSecret(created));
+    this.shown.close(withoutSecret);
   }
 }
