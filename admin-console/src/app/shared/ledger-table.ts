@@ -23,6 +23,7 @@ export function ledgerKindLabel(kind: LedgerKind): string {
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
     .reason {
+      max-width: 360px;
       overflow-wrap: anywhere;
     }
     .kind-under {

@@ -4,12 +4,10 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import {
   type AdminUserDetail,
   type ApiKeyView,
-  type LedgerKind,
   type RechargeResponse,
   Role,
   type UpdateUserAccessRequest,
@@ -19,6 +17,7 @@ import { toApiError } from '@app/core/api-error';
 import { AuthSession } from '@app/core/auth-session';
 import { RechargeDialog, type RechargeDialogData } from '@app/features/users/recharge-dialog';
 import { ConfirmDialog, type ConfirmDialogData, type ConfirmDialogResult } from '@app/shared/confirm-dialog';
+import { LedgerTable } from '@app/shared/ledger-table';
 import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
 import { narrowScreen } from '@app/shared/narrow-screen';
@@ -35,14 +34,6 @@ import { type UsageColumn, UsageTable } from '@app/shared/usage-table';
 
 const RECENT_USAGE_ROWS = 10;
 
-const LEDGER_KINDS: Record<LedgerKind, string> = {
-  signup_grant: 'Signup grant',
-  recharge: 'Recharge',
-  charge: 'Charge',
-  redeem: 'Redemption code',
-  payment: 'Card payment',
-};
-
 /** One account: credits, ledger, usage, and the admin's actions on it. */
 @Component({
   selector: 'cg-user-detail-page',
@@ -50,10 +41,10 @@ const LEDGER_KINDS: Record<LedgerKind, string> = {
     ApiKeyTable,
     DatePipe,
     DecimalPipe,
+    LedgerTable,
     LoadState,
     MatButtonModule,
     MatIconModule,
-    MatTableModule,
     PeriodSpendView,
     RouterLink,
     UsageTable,
@@ -78,12 +69,8 @@ export class UserDetailPage {
   private readonly usagePage = loaded(this.usage);
   protected readonly recentUsage = computed(() => this.usagePage()?.items ?? []);
   protected readonly changing = signal(false);
-  protected readonly ledgerKindLabel = (kind: LedgerKind): string => LEDGER_KINDS[kind];
   protected readonly budgetText = budgetText;
   protected readonly isSelf = computed(() => this.session.user()?.id === this.id());
-  protected readonly ledgerColumns = computed(() =>
-    this.narrow() ? ['createdAt', 'amount', 'balanceAfter'] : ['createdAt', 'kind', 'amount', 'balanceAfter', 'reason'],
-  );
   protected readonly usageColumns = computed((): UsageColumn[] =>
     this.narrow()
       ? ['createdAt', 'statusAndChannel', 'creditsCharged']
