@@ -3,9 +3,9 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
-import { BaseChartDirective } from 'ng2-charts';
 import { UserApi } from '@app/core/user-api';
 import { barOptions, creditsChart, lineOptions, requestsChart } from '@app/features/dashboard/stats-charts';
+import { ChartCard } from '@app/shared/chart-card';
 import { LedgerTable } from '@app/shared/ledger-table';
 import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
@@ -33,7 +33,7 @@ export function overviewRange(now: Date = new Date()): { from: string; to: strin
 /** A user's own start page: credits, what this month cost, the last 30 days, the latest balance changes. */
 @Component({
   selector: 'cg-overview-page',
-  imports: [BaseChartDirective, DecimalPipe, LedgerTable, LoadState, MatButtonModule, MatIconModule, RouterLink],
+  imports: [ChartCard, DecimalPipe, LedgerTable, LoadState, MatButtonModule, MatIconModule, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './overview.page.html',
   styleUrl: './account.scss',
@@ -65,13 +65,9 @@ export class OverviewPage {
     const stats = this.currentStats();
     return stats ? { days: stats.days.slice(-CHART_DAYS) } : undefined;
   });
-  protected readonly creditsData = computed(() => {
+  protected readonly charts = computed(() => {
     const days = this.chartDays();
-    return days ? creditsChart(days) : undefined;
-  });
-  protected readonly requestsData = computed(() => {
-    const days = this.chartDays();
-    return days ? requestsChart(days) : undefined;
+    return days && { credits: creditsChart(days), requests: requestsChart(days) };
   });
   protected readonly lineOptions = lineOptions;
   protected readonly barOptions = barOptions;

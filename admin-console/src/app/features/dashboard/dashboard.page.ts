@@ -3,7 +3,6 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { BaseChartDirective } from 'ng2-charts';
 import { AdminApi } from '@app/core/admin-api';
 import {
   barOptions,
@@ -12,6 +11,7 @@ import {
   requestsChart,
   tokensChart,
 } from '@app/features/dashboard/stats-charts';
+import { ChartCard } from '@app/shared/chart-card';
 import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
 
@@ -28,7 +28,7 @@ export function utcRange(days: number, now: Date = new Date()): { from: string; 
 /** Totals, daily charts and the top users over a chosen range. */
 @Component({
   selector: 'cg-dashboard-page',
-  imports: [BaseChartDirective, DecimalPipe, LoadState, MatButtonToggleModule, MatTableModule, PercentPipe, RouterLink],
+  imports: [ChartCard, DecimalPipe, LoadState, MatButtonToggleModule, MatTableModule, PercentPipe, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './dashboard.page.html',
   styleUrl: './dashboard.page.scss',
@@ -56,17 +56,9 @@ export class DashboardPage {
     const totals = this.totals();
     return totals && totals.promptTokens > 0 ? totals.cacheHitTokens / totals.promptTokens : null;
   });
-  protected readonly requestsData = computed(() => {
+  protected readonly charts = computed(() => {
     const stats = this.current();
-    return stats ? requestsChart(stats) : undefined;
-  });
-  protected readonly creditsData = computed(() => {
-    const stats = this.current();
-    return stats ? creditsChart(stats) : undefined;
-  });
-  protected readonly tokensData = computed(() => {
-    const stats = this.current();
-    return stats ? tokensChart(stats) : undefined;
+    return stats && { requests: requestsChart(stats), credits: creditsChart(stats), tokens: tokensChart(stats) };
   });
   protected readonly barOptions = barOptions;
   protected readonly lineOptions = lineOptions;
