@@ -9,7 +9,6 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { ChannelTestResult, ChannelView } from '@creditgate/contract';
 import { AdminApi } from '@app/core/admin-api';
-import { toApiError } from '@app/core/api-error';
 import { ChannelDialog, type ChannelDialogData } from '@app/features/channels/channel-dialog';
 import {
   balanceDisplay,
@@ -24,14 +23,7 @@ import { ConfirmDialog, type ConfirmDialogData, type ConfirmDialogResult } from 
 import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
 import { narrowScreen } from '@app/shared/narrow-screen';
-
-/** Ids with a request in flight, so a row's buttons cannot start a second one. */
-function withId(ids: ReadonlySet<string>, id: string, present: boolean): ReadonlySet<string> {
-  const next = new Set(ids);
-  if (present) next.add(id);
-  else next.delete(id);
-  return next;
-}
+import { RowRequests } from '@app/shared/row-requests';
 
 /**
  * The upstream channels: how each is doing on this instance (state, the last hour's calls, latency,
@@ -52,7 +44,7 @@ function withId(ids: ReadonlySet<string>, id: string, present: boolean): Readonl
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './channels.page.html',
-  styleUrl: './channels.page.scss',
+  styleUrls: ['../../shared/admin-list-page.scss', './channels.page.scss'],
 })
 export class ChannelsPage {
   private readonly api = inject(AdminApi);
@@ -64,7 +56,7 @@ export class ChannelsPage {
   private readonly list = loaded(this.channels);
   protected readonly rows = computed(() => this.list() ?? []);
   /** Channels with a change or a test in flight. */
-  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly requests = new RowRequests();
   /** The latest test of each channel tested since the page opened. */
   protected readonly testResults = signal<ReadonlyMap<string, ChannelTestResult>>(new Map());
   protected readonly columns = computed(() =>
@@ -90,41 +82,33 @@ export class ChannelsPage {
   }
 
   protected test(channel: ChannelView): void {
-    this.track(channel.id, true);
-    this.api.testChannel(channel.id).subscribe({
-      next: (result) => {
-        this.track(channel.id, false);
-        this.testResults.update((results) => new Map(results).set(channel.id, result));
-        this.snackBar.open(
-          result.ok
-            ? `${channel.name} answered in ${String(result.latencyMs)} ms.`
-            : `${channel.name} failed the test: ${result.error ?? 'no answer'}`,
-          'OK',
-          { duration: result.ok ? 3000 : 8000 },
-        );
-        // The test call counts in the channel's figures and may change its state.
-        this.channels.reload();
-      },
-      error: (error: unknown) => {
-        this.failed(channel.id, error);
-      },
+    this.requests.run(channel.id, this.api.testChannel(channel.id), (result) => {
+      this.testResults.update((results) => new Map(results).set(channel.id, result));
+      this.snackBar.open(
+        result.ok
+          ? `${channel.name} answered in ${String(result.latencyMs)} ms.`
+          : `${channel.name} failed the test: ${result.error ?? 'no answer'}`,
+        'OK',
+        { duration: result.ok ? 3000 : 8000 },
+      );
+      // The test call counts in the channel's figures and may change its state.
+      this.channels.reload();
     });
   }
 
   protected setEnabled(channel: ChannelView, change: MatSlideToggleChange): void {
-    this.track(channel.id, true);
-    this.api.updateChannel(channel.id, { enabled: change.checked }).subscribe({
-      next: (updated) => {
-        this.track(channel.id, false);
+    this.requests.run(
+      channel.id,
+      this.api.updateChannel(channel.id, { enabled: change.checked }),
+      (updated) => {
         this.channels.update((list) => list?.map((row) => (row.id === updated.id ? updated : row)));
         this.snackBar.open(`${updated.name} ${updated.enabled ? 'enabled' : 'disabled'}.`, 'OK', { duration: 3000 });
       },
-      error: (error: unknown) => {
-        // The switch moved on click; put it back where the channel still is.
+      // The switch moved on click; put it back where the channel still is.
+      () => {
         change.source.checked = channel.enabled;
-        this.failed(channel.id, error);
       },
-    });
+    );
   }
 
   protected remove(channel: ChannelView): void {
@@ -142,16 +126,9 @@ export class ChannelsPage {
       .afterClosed()
       .subscribe((confirmed) => {
         if (confirmed === undefined) return;
-        this.track(channel.id, true);
-        this.api.deleteChannel(channel.id).subscribe({
-          next: () => {
-            this.track(channel.id, false);
-            this.snackBar.open(`Channel ${channel.name} deleted.`, 'OK', { duration: 3000 });
-            this.channels.reload();
-          },
-          error: (error: unknown) => {
-            this.failed(channel.id, error);
-          },
+        this.requests.run(channel.id, this.api.deleteChannel(channel.id), () => {
+          this.snackBar.open(`Channel ${channel.name} deleted.`, 'OK', { duration: 3000 });
+          this.channels.reload();
         });
       });
   }
@@ -169,14 +146,5 @@ export class ChannelsPage {
         // Priority and name set the order: the list comes back sorted.
         this.channels.reload();
       });
-  }
-
-  private track(id: string, inFlight: boolean): void {
-    this.busy.update((ids) => withId(ids, id, inFlight));
-  }
-
-  private failed(id: string, error: unknown): void {
-    this.track(id, false);
-    this.snackBar.open(toApiError(error).summary, 'OK', { duration: 8000 });
   }
 }

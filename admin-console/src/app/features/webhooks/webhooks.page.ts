@@ -8,7 +8,6 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { WebhookDeliveryView, WebhookEndpointView } from '@creditgate/contract';
 import { AdminApi } from '@app/core/admin-api';
-import { toApiError } from '@app/core/api-error';
 import {
   attemptsText,
   canRetry,
@@ -23,16 +22,9 @@ import { LoadState } from '@app/shared/load-state';
 import { loaded } from '@app/shared/loaded';
 import { narrowScreen } from '@app/shared/narrow-screen';
 import { PagerControls } from '@app/shared/pager-controls';
+import { RowRequests } from '@app/shared/row-requests';
 
 const DELIVERIES_PAGE_SIZE = 20;
-
-/** Ids with a request in flight, so their buttons cannot start a second one. */
-function withId(ids: ReadonlySet<string>, id: string, present: boolean): ReadonlySet<string> {
-  const next = new Set(ids);
-  if (present) next.add(id);
-  else next.delete(id);
-  return next;
-}
 
 /**
  * Signed webhook alerts (docs/alerts.md): the endpoints with their delivery counts, and the chosen
@@ -53,7 +45,7 @@ function withId(ids: ReadonlySet<string>, id: string, present: boolean): Readonl
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhooks.page.html',
-  styleUrl: './webhooks.page.scss',
+  styleUrls: ['../../shared/admin-list-page.scss', './webhooks.page.scss'],
 })
 export class WebhooksPage {
   private readonly api = inject(AdminApi);
@@ -65,7 +57,7 @@ export class WebhooksPage {
   private readonly list = loaded(this.endpoints);
   protected readonly rows = computed(() => this.list() ?? []);
   /** Endpoints and deliveries with a request in flight. */
-  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly requests = new RowRequests();
 
   private readonly selectedId = signal<string | null>(null);
   /** The endpoint whose deliveries show; none once it is deleted. */
@@ -121,35 +113,21 @@ export class WebhooksPage {
   }
 
   protected sendTest(endpoint: WebhookEndpointView): void {
-    this.track(endpoint.id, true);
-    this.api.sendTestWebhook(endpoint.id).subscribe({
-      next: () => {
-        this.track(endpoint.id, false);
-        this.snackBar.open(`Test event queued for ${endpoint.url}.`, 'OK', { duration: 3000 });
-        // Show where it goes: the endpoint's deliveries, newest (this one) first.
-        this.selectedId.set(endpoint.id);
-        this.pager.reset();
-        this.refresh();
-      },
-      error: (error: unknown) => {
-        this.failed(endpoint.id, error);
-      },
+    this.requests.run(endpoint.id, this.api.sendTestWebhook(endpoint.id), () => {
+      this.snackBar.open(`Test event queued for ${endpoint.url}.`, 'OK', { duration: 3000 });
+      // Show where it goes: the endpoint's deliveries, newest (this one) first.
+      this.selectedId.set(endpoint.id);
+      this.pager.reset();
+      this.refresh();
     });
   }
 
   protected retry(delivery: WebhookDeliveryView): void {
     const endpoint = this.selected();
     if (endpoint === null) return;
-    this.track(delivery.id, true);
-    this.api.retryWebhookDelivery(endpoint.id, delivery.id).subscribe({
-      next: () => {
-        this.track(delivery.id, false);
-        this.snackBar.open(`${delivery.eventType} will be sent again now.`, 'OK', { duration: 3000 });
-        this.refresh();
-      },
-      error: (error: unknown) => {
-        this.failed(delivery.id, error);
-      },
+    this.requests.run(delivery.id, this.api.retryWebhookDelivery(endpoint.id, delivery.id), () => {
+      this.snackBar.open(`${delivery.eventType} will be sent again now.`, 'OK', { duration: 3000 });
+      this.refresh();
     });
   }
 
@@ -168,27 +146,11 @@ export class WebhooksPage {
       .afterClosed()
       .subscribe((confirmed) => {
         if (confirmed === undefined) return;
-        this.track(endpoint.id, true);
-        this.api.deleteWebhook(endpoint.id).subscribe({
-          next: () => {
-            this.track(endpoint.id, false);
-            if (this.selectedId() === endpoint.id) this.selectedId.set(null);
-            this.snackBar.open(`Endpoint ${endpoint.url} deleted.`, 'OK', { duration: 3000 });
-            this.endpoints.reload();
-          },
-          error: (error: unknown) => {
-            this.failed(endpoint.id, error);
-          },
+        this.requests.run(endpoint.id, this.api.deleteWebhook(endpoint.id), () => {
+          if (this.selectedId() === endpoint.id) this.selectedId.set(null);
+          this.snackBar.open(`Endpoint ${endpoint.url} deleted.`, 'OK', { duration: 3000 });
+          this.endpoints.reload();
         });
       });
-  }
-
-  private track(id: string, inFlight: boolean): void {
-    this.busy.update((ids) => withId(ids, id, inFlight));
-  }
-
-  private failed(id: string, error: unknown): void {
-    this.track(id, false);
-    this.snackBar.open(toApiError(error).summary, 'OK', { duration: 8000 });
   }
 }
