@@ -1,11 +1,9 @@
 // Functions passed to page.evaluate() run in the browser, with its DOM.
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import request from 'supertest';
-import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 import {
   type AuthResponse,
   type ChatResponse,
@@ -15,15 +13,24 @@ import {
   type ListResponse,
   type ModelView,
 } from '#src/contract/index.js';
-import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import type { BackendProcess } from '#test/support/backend-process.js';
 import { DESKTOP, launchChromium, PHONE, SCREENSHOT_DIR, screenshotBothWidths } from '#test/support/browser.js';
+import {
+  closeConsolePage,
+  CONSOLE_BUILD,
+  type ConsolePage,
+  openConsolePage,
+  requireConsoleBuild,
+  submitSignIn,
+  startConsoleBackend,
+  stopConsoleBackend,
+} from '#test/support/console-e2e.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
 import { registerUser, TEST_PASSWORD } from '#test/support/sessions.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 const ADMIN = { email: 'ops@example.test', password: 'console-admin-password' };
-const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
 
 /**
  * The admin console as operations staff use it: the production build, served by the real backend
@@ -33,10 +40,9 @@ describe('admin console in Chromium', () => {
   let database: TestDatabase;
   let backend: BackendProcess;
   let browser: Browser;
-  let context: BrowserContext;
+  /** The current test's browser profile, with what its page reported. */
+  let opened: ConsolePage;
   let page: Page;
-  /** Script errors and console errors of the current test (CSP violations among them). */
-  let browserProblems: string[];
   /** Users with some history, so the dashboard, tables and filters have something to show. */
   const customers: AuthResponse[] = [];
 
@@ -54,16 +60,13 @@ describe('admin console in Chromium', () => {
   }
 
   async function signIn(email = ADMIN.email, password = ADMIN.password): Promise<void> {
-    await page.goto(url('/login'));
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, backend.baseUrl, email, password);
   }
 
   beforeAll(async () => {
-    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    requireConsoleBuild();
     database = await createTestDatabase();
-    backend = await startTestBackend(database.url, {
+    backend = await startConsoleBackend(database.url, {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       AI_TIMEOUT_MS: '2000',
@@ -71,7 +74,6 @@ describe('admin console in Chromium', () => {
       RATE_LIMIT_REGISTER_PER_MIN: '1000',
       RATE_LIMIT_CHAT_PER_MIN: '1000',
     });
-    await waitForOk(backend, '/health/ready');
     for (const email of ['ada@example.test', 'grace@example.test', 'linus@example.test']) {
       const session = await register(email);
       customers.push(session);
@@ -84,29 +86,18 @@ describe('admin console in Chromium', () => {
   });
 
   beforeEach(async () => {
-    // A fresh browser profile per test: no session carried over (it lives in sessionStorage).
-    context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
-    page = await context.newPage();
-    browserProblems = [];
-    page.on('pageerror', (error) => browserProblems.push(error.message));
-    page.on('console', (message) => {
-      // An API answering 4xx/5xx is logged by the browser too; those answers are asserted by the tests.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserProblems.push(message.text());
-      }
-    });
+    opened = await openConsolePage(browser, { acceptDownloads: true });
+    page = opened.page;
   });
 
   afterEach(async () => {
-    await context.close();
-    expect(browserProblems).toEqual([]);
+    await closeConsolePage(opened);
     await expectCreditInvariants(database.pool());
   });
 
   afterAll(async () => {
     await browser.close();
-    backend.child.kill('SIGTERM');
-    await backend.exited;
+    await stopConsoleBackend(backend);
     await database.drop();
   });
 

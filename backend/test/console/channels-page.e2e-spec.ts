@@ -1,19 +1,27 @@
 // Functions passed to page.evaluate() run in the browser, with its DOM.
 /// <reference lib="dom" />
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { findWorkspaceRoot } from '#src/config/workspace-root.js';
-import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import { dirname } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { BackendProcess } from '#test/support/backend-process.js';
 import { DESKTOP, launchChromium, PHONE, screenshotBothWidths } from '#test/support/browser.js';
+import {
+  closeConsolePage,
+  CONSOLE_BUILD,
+  type ConsolePage,
+  expectNowhereInThePage,
+  openConsolePage,
+  requireConsoleBuild,
+  submitSignIn,
+  startConsoleBackend,
+  stopConsoleBackend,
+} from '#test/support/console-e2e.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { FakeDeepSeek } from '#test/support/fake-deepseek.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 const ADMIN = { email: 'channels-admin@example.test', password: 'channels-admin-password' };
-const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
 /** A fresh key per run: whatever contains it learnt it from this test. */
 const API_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
 const CHANNEL = 'backup-deepseek';
@@ -29,32 +37,16 @@ describe('Channels page in Chromium', () => {
   let upstream: FakeDeepSeek;
   let backend: BackendProcess;
   let browser: Browser;
-  let context: BrowserContext;
+  /** The current test's browser profile, with what its page reported. */
+  let opened: ConsolePage;
   let page: Page;
-  /** Script errors and console errors of the current test. */
-  let browserProblems: string[];
-  /** Every API answer the page received, as text (read as they arrive). */
-  let apiAnswers: Promise<string>[];
 
   const url = (path: string) => `${backend.baseUrl}/admin${path}`;
   const row = (): Locator => page.locator(`tr[data-channel="${CHANNEL}"]`);
 
   async function signIn(): Promise<void> {
-    await page.goto(url('/login'));
-    await page.getByLabel('E-mail').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, backend.baseUrl, ADMIN.email, ADMIN.password);
     await page.waitForURL(url('/dashboard'));
-  }
-
-  async function expectKeyNowhereInThePage(): Promise<void> {
-    expect((await page.content()).includes(API_KEY)).toBe(false);
-    const stored = await page.evaluate(() =>
-      [sessionStorage, localStorage]
-        .flatMap((storage) => Object.keys(storage).map((name) => storage.getItem(name) ?? ''))
-        .join('\n'),
-    );
-    expect(stored.includes(API_KEY)).toBe(false);
   }
 
   /** Every script, style and page the backend serves at /admin, fetched as a browser would. */
@@ -87,52 +79,31 @@ describe('Channels page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    requireConsoleBuild();
     database = await createTestDatabase();
     upstream = await FakeDeepSeek.start({ apiKey: API_KEY });
-    backend = await startTestBackend(database.url, {
+    backend = await startConsoleBackend(database.url, {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       AI_TIMEOUT_MS: '5000',
       RATE_LIMIT_LOGIN_PER_MIN: '1000',
     });
-    await waitForOk(backend, '/health/ready');
     browser = await launchChromium();
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    browserProblems = [];
-    apiAnswers = [];
-    page.on('pageerror', (error) => browserProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserProblems.push(message.text());
-      }
-    });
-    page.on('response', (response) => {
-      if (!new URL(response.url()).pathname.startsWith('/api/')) return;
-      apiAnswers.push(
-        response
-          .text()
-          .then((body) => `${response.request().method()} ${response.url()}\n${body}`)
-          // A 204 has no body to read.
-          .catch(() => `${response.request().method()} ${response.url()}`),
-      );
-    });
+    opened = await openConsolePage(browser);
+    page = opened.page;
   });
 
   afterEach(async () => {
-    await context.close();
-    expect(browserProblems).toEqual([]);
+    await closeConsolePage(opened);
     await expectCreditInvariants(database.pool());
   });
 
   afterAll(async () => {
     await browser.close();
-    backend.child.kill('SIGTERM');
-    await backend.exited;
+    await stopConsoleBackend(backend);
     await upstream.stop();
     await database.drop();
   });
@@ -169,7 +140,7 @@ describe('Channels page in Chromium', () => {
     expect(stored?.enabled).toBe(true);
     // Encrypted at rest: the database never holds the key in clear.
     expect(stored?.ciphertext.includes(API_KEY)).toBe(false);
-    await expectKeyNowhereInThePage();
+    await expectNowhereInThePage(page, API_KEY);
     await screenshotBothWidths(page, 'channels');
     // On a phone the table drops to three columns and keeps to the screen: no sideways scrolling.
     await page.setViewportSize(PHONE);
@@ -202,7 +173,7 @@ describe('Channels page in Chromium', () => {
     // Edit: the key field starts empty, and saving without a new key keeps the old one working.
     await row().getByTestId('channel-edit').click();
     await expect(page.getByTestId('channel-api-key').inputValue()).resolves.toBe('');
-    await expectKeyNowhereInThePage();
+    await expectNowhereInThePage(page, API_KEY);
     await page.getByTestId('channel-weight').fill('3');
     await page.getByTestId('channel-save').click();
     await page.getByText(`Channel ${CHANNEL} saved.`).waitFor();
@@ -216,10 +187,10 @@ describe('Channels page in Chromium', () => {
     expect(upstreamChats().at(-1)?.authorization).toBe(`Bearer ${API_KEY}`);
     await expect(row().getByTestId('channel-key').textContent()).resolves.toBe(`•••• ${lastFour}`);
 
-    await expectKeyNowhereInThePage();
+    await expectNowhereInThePage(page, API_KEY);
     await expectKeyInNoServedConsoleFile();
     // No API answer the page received carried the key (the POST that sent it is a request, not an answer).
-    const answers = await Promise.all(apiAnswers);
+    const answers = await Promise.all(opened.apiAnswers);
     expect(
       answers.filter((answer) => answer.startsWith('POST') && answer.includes('/api/admin/channels')),
     ).toHaveLength(3);

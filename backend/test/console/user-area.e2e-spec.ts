@@ -1,14 +1,20 @@
 // Functions passed to page.evaluate() run in the browser, with its DOM.
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 import type { AuthResponse, ChatResponse, ListResponse, PaymentOrderView } from '#src/contract/index.js';
-import { type BackendProcess, freePort, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import { type BackendProcess, freePort } from '#test/support/backend-process.js';
 import { DESKTOP, launchChromium, PHONE, screenshotBothWidths } from '#test/support/browser.js';
+import {
+  closeConsolePage,
+  type ConsolePage,
+  openConsolePage,
+  requireConsoleBuild,
+  submitSignIn,
+  startConsoleBackend,
+  stopConsoleBackend,
+} from '#test/support/console-e2e.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { accountOf } from '#test/support/factories.js';
 import { FakeStripe } from '#test/support/fake-stripe.js';
@@ -16,7 +22,6 @@ import { registerUser, TEST_PASSWORD } from '#test/support/sessions.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 const ADMIN = { email: 'owner@example.test', password: 'user-area-admin-password' };
-const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
 /** Card top-up on, against a fake of Stripe's API on 127.0.0.1 (test-mode-shaped keys, made up). */
 const STRIPE_SECRET_KEY = 'sk_test_userAreaE2eKey0123456789';
 const STRIPE_WEBHOOK_SECRET = 'whsec_userAreaE2eSecret0123456789';
@@ -33,10 +38,9 @@ describe('user area in Chromium', () => {
   let backend: BackendProcess;
   let stripe: FakeStripe;
   let browser: Browser;
-  let context: BrowserContext;
+  /** The current test's browser profile, with what its page reported. */
+  let opened: ConsolePage;
   let page: Page;
-  /** Script errors and console errors of the current test (CSP violations among them). */
-  let browserProblems: string[];
 
   const api = () => request(backend.baseUrl);
   const url = (path: string) => `${backend.baseUrl}/admin${path}`;
@@ -72,10 +76,7 @@ describe('user area in Chromium', () => {
   }
 
   async function signIn(email: string, password = TEST_PASSWORD): Promise<void> {
-    await page.goto(url('/login'));
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, backend.baseUrl, email, password);
   }
 
   /** No sideways scrolling at 390 px on the page shown now. */
@@ -91,12 +92,12 @@ describe('user area in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    requireConsoleBuild();
     database = await createTestDatabase();
     stripe = await FakeStripe.start(STRIPE_SECRET_KEY);
     // Stripe's return URLs are under PUBLIC_URL: the backend's own address, so its port is chosen here.
     const port = String(await freePort());
-    backend = await startTestBackend(database.url, {
+    backend = await startConsoleBackend(database.url, {
       PORT: port,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       STRIPE_SECRET_KEY,
@@ -108,36 +109,22 @@ describe('user area in Chromium', () => {
       RATE_LIMIT_REGISTER_PER_MIN: '1000',
       RATE_LIMIT_CHAT_PER_MIN: '1000',
     });
-    await waitForOk(backend, '/health/ready');
     browser = await launchChromium();
   });
 
   beforeEach(async () => {
-    // A fresh browser profile per test: no session carried over (it lives in sessionStorage).
-    context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
-    // The copy buttons write to the clipboard; the test reads it back.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.baseUrl });
-    page = await context.newPage();
-    browserProblems = [];
-    page.on('pageerror', (error) => browserProblems.push(error.message));
-    page.on('console', (message) => {
-      // An API answering 4xx/5xx is logged by the browser too; those answers are asserted by the tests.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserProblems.push(message.text());
-      }
-    });
+    opened = await openConsolePage(browser, { acceptDownloads: true, clipboardOrigin: backend.baseUrl });
+    page = opened.page;
   });
 
   afterEach(async () => {
-    await context.close();
-    expect(browserProblems).toEqual([]);
+    await closeConsolePage(opened);
     await expectCreditInvariants(database.pool());
   });
 
   afterAll(async () => {
     await browser.close();
-    backend.child.kill('SIGTERM');
-    await backend.exited;
+    await stopConsoleBackend(backend);
     await stripe.stop();
     await database.drop();
   });

@@ -1,19 +1,25 @@
 // Functions passed to page.evaluate() run in the browser, with its DOM.
 /// <reference lib="dom" />
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { findWorkspaceRoot } from '#src/config/workspace-root.js';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { WEBHOOK_SIGNATURE_HEADER } from '#src/contract/index.js';
-import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
+import type { BackendProcess } from '#test/support/backend-process.js';
 import { DESKTOP, launchChromium, PHONE, screenshotBothWidths } from '#test/support/browser.js';
+import {
+  closeConsolePage,
+  type ConsolePage,
+  expectNowhereInThePage,
+  openConsolePage,
+  requireConsoleBuild,
+  submitSignIn,
+  startConsoleBackend,
+  stopConsoleBackend,
+} from '#test/support/console-e2e.js';
 import { expectCreditInvariants } from '#test/support/credit-invariants.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 import { type ReceivedDelivery, WebhookReceiver } from '#test/support/webhook-receiver.js';
 
 const ADMIN = { email: 'webhooks-admin@example.test', password: 'webhooks-admin-password' };
-const CONSOLE_BUILD = join(findWorkspaceRoot(), 'admin-console', 'dist', 'browser', 'index.html');
 /**
  * Short timings, so that a failing receiver runs through its retries within a second: attempts at
  * about 0, 200 and 600 ms, then the next would pass the 1 s window and the delivery is marked failed.
@@ -48,33 +54,17 @@ describe('Webhooks page in Chromium', () => {
   let receiver: WebhookReceiver;
   let backend: BackendProcess;
   let browser: Browser;
-  let context: BrowserContext;
+  /** The current test's browser profile, with what its page reported. */
+  let opened: ConsolePage;
   let page: Page;
-  /** Script errors and console errors of the current test. */
-  let browserProblems: string[];
-  /** Every API answer the page received, as text (read as they arrive). */
-  let apiAnswers: Promise<string>[];
 
   const url = (path: string) => `${backend.baseUrl}/admin${path}`;
   const endpointRow = (): Locator => page.locator(`tr[data-webhook="${receiver.url}"]`);
   const deliveryOf = (eventId: string): Locator => page.locator(`tr[data-event="${eventId}"]`);
 
   async function signIn(): Promise<void> {
-    await page.goto(url('/login'));
-    await page.getByLabel('E-mail').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, backend.baseUrl, ADMIN.email, ADMIN.password);
     await page.waitForURL(url('/dashboard'));
-  }
-
-  async function expectNowhereInThePage(secret: string): Promise<void> {
-    expect((await page.content()).includes(secret)).toBe(false);
-    const stored = await page.evaluate(() =>
-      [sessionStorage, localStorage]
-        .flatMap((storage) => Object.keys(storage).map((name) => storage.getItem(name) ?? ''))
-        .join('\n'),
-    );
-    expect(stored.includes(secret)).toBe(false);
   }
 
   /** Sends a test event from the deliveries section; answers its event id, from the API's 202. */
@@ -113,52 +103,31 @@ describe('Webhooks page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CONSOLE_BUILD)) throw new Error(`No console build at ${CONSOLE_BUILD}: run npm run build first`);
+    requireConsoleBuild();
     database = await createTestDatabase();
     receiver = await WebhookReceiver.start();
-    backend = await startTestBackend(database.url, {
+    backend = await startConsoleBackend(database.url, {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       RATE_LIMIT_LOGIN_PER_MIN: '1000',
       ...WEBHOOK_TIMINGS,
     });
-    await waitForOk(backend, '/health/ready');
     browser = await launchChromium();
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    browserProblems = [];
-    apiAnswers = [];
-    page.on('pageerror', (error) => browserProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserProblems.push(message.text());
-      }
-    });
-    page.on('response', (response) => {
-      if (!new URL(response.url()).pathname.startsWith('/api/')) return;
-      apiAnswers.push(
-        response
-          .text()
-          .then((body) => `${response.request().method()} ${response.url()}\n${body}`)
-          // A 202 or 204 may have no body to read.
-          .catch(() => `${response.request().method()} ${response.url()}`),
-      );
-    });
+    opened = await openConsolePage(browser);
+    page = opened.page;
   });
 
   afterEach(async () => {
-    await context.close();
-    expect(browserProblems).toEqual([]);
+    await closeConsolePage(opened);
     await expectCreditInvariants(database.pool());
   });
 
   afterAll(async () => {
     await browser.close();
-    backend.child.kill('SIGTERM');
-    await backend.exited;
+    await stopConsoleBackend(backend);
     await receiver.stop();
     await database.drop();
   });
@@ -196,7 +165,7 @@ describe('Webhooks page in Chromium', () => {
       'credits.low',
       'channel.down',
     ]);
-    await expectNowhereInThePage(secret);
+    await expectNowhereInThePage(page, secret);
     // Stored encrypted: the database never holds it in clear.
     const stored = await database
       .pool()
@@ -257,8 +226,8 @@ describe('Webhooks page in Chromium', () => {
     ]);
 
     // The secret was in one answer only — the one that created the endpoint — and is in the page nowhere.
-    await expectNowhereInThePage(secret);
-    const answers = await Promise.all(apiAnswers);
+    await expectNowhereInThePage(page, secret);
+    const answers = await Promise.all(opened.apiAnswers);
     const withSecret = answers.filter((answer) => answer.includes(secret));
     expect(withSecret.map((answer) => answer.split('\n', 1)[0])).toEqual([
       `POST ${backend.baseUrl}/api/admin/webhooks`,
