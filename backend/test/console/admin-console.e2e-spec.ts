@@ -20,6 +20,7 @@ import {
   CONSOLE_BUILD,
   type ConsolePage,
   openConsolePage,
+  openDialog,
   requireConsoleBuild,
   submitSignIn,
   startConsoleBackend,
@@ -148,7 +149,7 @@ describe('admin console in Chromium', () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByTestId('user-search').fill('GRACE');
     await page.getByRole('link', { name: grace.user.email }).click();
-    await page.getByTestId('open-recharge').click();
+    await openDialog(page, page.getByTestId('open-recharge'));
     await page.getByTestId('recharge-amount').fill('250');
     await page.getByTestId('recharge-reason').fill('Goodwill after the outage');
     await page.getByTestId('recharge-review').click();
@@ -208,7 +209,7 @@ describe('admin console in Chromium', () => {
     await page.waitForURL(url('/dashboard'));
 
     await page.goto(url(`/users/${linus.user.id}`));
-    await page.getByTestId('open-recharge').click();
+    await openDialog(page, page.getByTestId('open-recharge'));
     await page.getByTestId('recharge-amount').fill('40');
     await page.getByTestId('recharge-reason').fill('Double-click test');
     await page.getByTestId('recharge-review').click();
@@ -253,7 +254,7 @@ describe('admin console in Chromium', () => {
 
     await page.goto(url('/models'));
     await page.getByTestId('peak-now').waitFor();
-    await page.getByRole('button', { name: 'Edit the price of demo-slow' }).click();
+    await openDialog(page, page.getByRole('button', { name: 'Edit the price of demo-slow' }));
     await page.getByTestId('price-request').fill('7');
     await page.getByTestId('price-cached-input').fill('0.25');
     await page.getByTestId('price-off-peak').fill('40');
@@ -292,7 +293,7 @@ describe('admin console in Chromium', () => {
     const holidaysBefore = await database
       .pool()
       .query<{ count: number }>('SELECT cardinality(holidays) AS count FROM peak_calendar');
-    await page.getByTestId('edit-peak-hours').click();
+    await openDialog(page, page.getByTestId('edit-peak-hours'));
     await page.getByTestId('peak-holiday-date').fill('2027-02-08');
     await page.getByTestId('peak-holiday-add').click();
     await page.getByRole('button', { name: 'Remove holiday 2027-02-08' }).waitFor();
@@ -455,7 +456,7 @@ describe('admin console in Chromium', () => {
     expect(overflow).toBe(0);
     await page.setViewportSize(DESKTOP);
 
-    await page.getByTestId('edit-spend-limit').click();
+    await openDialog(page, page.getByTestId('edit-spend-limit'));
     await page.getByTestId('spend-limit-credits').fill('2000');
     await page.getByLabel('Reason (kept in the audit log)').fill('Monthly cap agreed with the customer');
     await page.getByTestId('spend-limit-save').click();
@@ -465,7 +466,7 @@ describe('admin console in Chromium', () => {
       `${charged} of 2,000 credits this UTC month`,
     );
 
-    await page.getByRole('button', { name: 'Edit limits of shop backend' }).click();
+    await openDialog(page, page.getByRole('button', { name: 'Edit limits of shop backend' }));
     await page.getByTestId('key-budget-credits').fill('1');
     await page.getByTestId('key-limits-reason').fill('Abuse report');
     await page.getByTestId('key-limits-save').click();

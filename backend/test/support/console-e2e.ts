@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { findWorkspaceRoot } from '#src/config/workspace-root.js';
 import { type BackendProcess, startTestBackend, waitForOk } from '#test/support/backend-process.js';
 import { DESKTOP } from '#test/support/browser.js';
@@ -98,4 +98,14 @@ export async function expectNowhereInThePage(page: Page, secret: string): Promis
       .join('\n'),
   );
   expect(stored.includes(secret)).toBe(false);
+}
+
+/**
+ * Opens a dialog with `opener` and waits until the dialog holds the focus: Material moves the focus
+ * into a dialog when its opening animation ends, and text typed before that can land in whichever
+ * field then takes the focus (slow machines show it; a form left invalid never submits).
+ */
+export async function openDialog(page: Page, opener: Locator): Promise<void> {
+  await opener.click();
+  await page.waitForFunction(() => document.activeElement?.closest('[role="dialog"]') != null);
 }
