@@ -155,6 +155,8 @@ async function main() {
     PORT: String(port),
     DATABASE_URL: database.url,
     JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+    // Required in production since channel keys are stored encrypted (docs/channels.md): 32 bytes, base64.
+    SECRETS_KEY: Buffer.alloc(32, 'bench').toString('base64'),
     ADMIN_EMAIL: 'bench-admin@example.test',
     ADMIN_PASSWORD: 'bench admin password',
     DEEPSEEK_API_KEY: 'sk-bench',
