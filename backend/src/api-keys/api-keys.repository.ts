@@ -232,16 +232,19 @@ export class ApiKeysRepository {
 
   /**
    * The owner of a key that works (not revoked, not expired), by the key's hash. Notes the use, but at
-   * most once a minute per key, so authentication does not turn every request into a write.
+   * most once a minute per key, so authentication does not turn every request into a write. Every
+   * request made with a key runs it, so it is prepared once per connection, like a chat's other
+   * statements.
    */
   async findOwner(secretHash: Buffer): Promise<ApiKeyOwner | undefined> {
-    const row = await this.db.first<{
+    const row = await this.db.prepared<{
       api_key_id: string;
       user_id: string;
       role: Role;
       disabled: boolean;
       allowed_ips: string[] | null;
     }>(
+      'api-key-owner',
       `WITH key AS (
          SELECT id, user_id, allowed_ips FROM api_keys
           WHERE secret_hash = $1::bytea AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
