@@ -21,6 +21,10 @@ import { redactedLogPaths } from '#src/logging/redaction.js';
             genReqId: (request: IncomingMessage) => requestIdOf(request),
             redact: { paths: redactedLogPaths, censor: '[redacted]' },
             // Request lines name the request, never its headers (tokens, keys) or body (prompts).
+            // The serializers take the raw objects: pino-http would otherwise first copy each request
+            // into pino's standard shape (headers, address, port…) — on every request, since the
+            // request logger binds it even when no line is written — only for these to keep three fields.
+            wrapSerializers: false,
             serializers: {
               req: (request: IncomingMessage & { id?: string }) => ({
                 id: request.id,
