@@ -62,6 +62,8 @@ async function startDatabase() {
 const profileFlags = process.env.BENCH_PROFILE_DIR
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
   : [];
+// BENCH_NODE_FLAGS='--max-semi-space-size=32': V8 or Node flags for the backend's process (experiments).
+const extraNodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 let backendStarts = 0;
 
 async function startBackend(env) {
@@ -69,7 +71,7 @@ async function startBackend(env) {
   const traceGc = profileFlags.length > 0 && process.env.BENCH_TRACE_GC === '1';
   const child = spawn(
     process.execPath,
-    [...profileFlags, ...(traceGc ? ['--trace-gc'] : []), join(backendRoot, 'dist', 'main.js')],
+    [...extraNodeFlags, ...profileFlags, ...(traceGc ? ['--trace-gc'] : []), join(backendRoot, 'dist', 'main.js')],
     {
       cwd: backendRoot,
       env: {
@@ -343,12 +345,12 @@ async function main() {
   // settle_hold_logged with its usage row), for many users, as the runtime role, with no HTTP at all.
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c role=creditgate_app' });
   const { rows: users } = await pool.query('SELECT id FROM users WHERE email LIKE $1::text ORDER BY email', ['bench%']);
-  const reserveSettle = async (userId) => {
+  const reserveSettle = async (userId, apiKeyId = null) => {
     // Prepared once per connection, as the backend prepares them.
     const { rows } = await pool.query({
       name: 'bench-reserve',
-      text: 'SELECT hold_id FROM reserve_credits_checked($1::uuid, 2::bigint, 60000, NULL::uuid)',
-      values: [userId],
+      text: 'SELECT hold_id FROM reserve_credits_checked($1::uuid, 2::bigint, 60000, $2::uuid)',
+      values: [userId, apiKeyId],
     });
     await pool.query({
       name: 'bench-settle',
@@ -359,6 +361,12 @@ async function main() {
   };
   results.databaseCeiling = await driveLoop(CONCURRENCY, (worker) => reserveSettle(users[worker % users.length].id));
   results.hotRowCeiling = await driveLoop(CONCURRENCY, () => reserveSettle(users[0].id));
+  // The client app's case: one balance and one key, so every reservation and settle also updates the
+  // key's row (its held and spent credits) as well as the balance's.
+  const { rows: appKeys } = await pool.query(
+    `SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.email = 'client-app@example.test'`,
+  );
+  results.oneKeyRowCeiling = await driveLoop(CONCURRENCY, () => reserveSettle(appKeys[0].user_id, appKeys[0].id));
   await pool.end();
 
   // 1,000 concurrent streams through /v1, on a fresh backend process, so that its peak resident
@@ -479,10 +487,11 @@ function report(results) {
     `| reserve + settle in SQL alone (database ceiling) | ${results.databaseCeiling.toFixed(0)} | — |`,
     `| billed chats, one user (hot balance) | ${results.hotBalance.rps.toFixed(0)} | — |`,
     `| reserve + settle on one balance in SQL alone (hot-row ceiling) | ${results.hotRowCeiling.toFixed(0)} | — |`,
+    `| reserve + settle on one balance with one API key in SQL alone (one-key ceiling) | ${results.oneKeyRowCeiling.toFixed(0)} | — |`,
     '',
     `gateway ÷ upstream-only (saturated): ${(results.gatewayMax.rps / results.upstreamMax.rps).toFixed(2)}`,
     `gateway ÷ database ceiling: ${(results.gatewayMax.rps / results.databaseCeiling).toFixed(2)} (floor ÷ database ceiling: ${(results.bareMax.rps / results.databaseCeiling).toFixed(2)})`,
-    `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}; one key on /v1 saturated ÷ hot-row ceiling: ${(results.oneKeyMax.rps / results.hotRowCeiling).toFixed(2)}`,
+    `hot balance ÷ hot-row ceiling: ${(results.hotBalance.rps / results.hotRowCeiling).toFixed(2)}; one key on /v1 saturated ÷ one-key ceiling: ${(results.oneKeyMax.rps / results.oneKeyRowCeiling).toFixed(2)} (one-key ceiling ÷ hot-row ceiling: ${(results.oneKeyRowCeiling / results.hotRowCeiling).toFixed(2)})`,
     `server CPU per billed chat, saturated: gateway ${results.gatewayMax.cpuUsPerRequest.toFixed(0)} µs, floor ${results.bareMax.cpuUsPerRequest.toFixed(0)} µs (gateway ÷ floor ${ratio(results.gatewayMax.cpuUsPerRequest, results.bareMax.cpuUsPerRequest)}); one key on /v1 ${results.oneKeyMax.cpuUsPerRequest.toFixed(0)} µs; peer ${results.peerMax.cpuUsPerRequest.toFixed(0)} µs per unbilled call (CreditGate /v1 ÷ peer ${ratio(results.oneKeyMax.cpuUsPerRequest, results.peerMax.cpuUsPerRequest)})`,
     `added at 100 req/s Poisson, one key: CreditGate ${ms(at100.gateway.p50)} / ${ms(at100.gateway.p99)} ms, peer ${ms(at100.peer.p50)} / ${ms(at100.peer.p99)} ms (p50 / p99; CreditGate ÷ peer ${ratio(at100.gateway.p50, at100.peer.p50)} / ${ratio(at100.gateway.p99, at100.peer.p99)})`,
     `200 req/s Poisson, one key: CreditGate ${results.oneKey200.keptUp ? 'kept up' : 'fell behind'} (served ${results.oneKey200.served.toFixed(0)} of ${results.oneKey200.offered.toFixed(0)} req/s), peer ${results.peerKey200.keptUp ? 'kept up' : 'fell behind'} (${results.peerKey200.served.toFixed(0)} of ${results.peerKey200.offered.toFixed(0)})`,
