@@ -30,6 +30,12 @@ export const appCreateOptions = { bodyParser: false, bufferLogs: true } as const
 
 /** Node's default limit on a request's head: no path parameter Node accepts is too long to route. */
 const MAX_PARAM_LENGTH = 16 * 1024;
+/**
+ * Node's own defaults, which Fastify would replace (72 s, and no limit): an idle keep-alive connection
+ * is closed after 5 s, and a client gets 5 minutes to send its whole request.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 300_000;
 
 /**
  * A URL the router cannot even match (a path parameter that is no percent-encoded UTF-8, `%ED%A0%80`)
@@ -65,6 +71,8 @@ export function createHttpAdapter(config: AppConfigService): FastifyAdapter {
     // While shutting down, requests on open connections are still answered (the in-flight ones
     // finish, docs/scaling.md); Fastify's own 503 would not be in the contract's shape.
     return503OnClosing: false,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: refuseUnroutableUrl,
   });
 }
