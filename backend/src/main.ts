@@ -1,14 +1,35 @@
 import { inspect } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
-import { appCreateOptions, configureApp } from '#src/app.setup.js';
+import { appCreateOptions, configureApp, createHttpAdapter } from '#src/app.setup.js';
 import { ChannelRegistry } from '#src/channels/channel-registry.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
+import { ConfigModule } from '#src/config/config.module.js';
+
+/**
+ * The HTTP server fixes some settings (TRUST_PROXY) when it is created, before the app exists: they
+ * are read from the same validated configuration, in a context of its own.
+ */
+async function createHttpAdapterFromConfig(): Promise<ReturnType<typeof createHttpAdapter>> {
+  // Not aborting on an error: a bad environment is thrown, and reported below like any failed start.
+  const settings = await NestFactory.createApplicationContext(ConfigModule.forRoot(), {
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    return createHttpAdapter(settings.get(AppConfigService));
+  } finally {
+    await settings.close();
+  }
+}
 
 async function bootstrap(): Promise<void> {
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), appCreateOptions));
+  const adapter = await createHttpAdapterFromConfig();
+  const app = configureApp(
+    await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, appCreateOptions),
+  );
   app.enableShutdownHooks();
   const config = app.get(AppConfigService);
   await app.listen(config.port);

@@ -28,7 +28,7 @@ describe('a key’s allowedIps', () => {
   it.each([
     ['203.0.113.99', ['203.0.113.0/24'], true],
     ['203.0.114.1', ['203.0.113.0/24'], false],
-    // An IPv4 client on a dual-stack socket, as Express reports it.
+    // An IPv4 client on a dual-stack socket, as Node reports it.
     ['::ffff:203.0.113.99', ['203.0.113.0/24'], true],
     ['::ffff:198.51.100.1', ['203.0.113.0/24'], false],
     ['2001:db8:1::5', ['2001:db8::/32'], true],

@@ -25,7 +25,7 @@ export function parseIpRange(entry: string): IpRange | undefined {
 }
 
 /**
- * Whether `clientAddress` (as Express reports it in `request.ip`) lies in one of `ranges`. Node's
+ * Whether `clientAddress` (as Fastify reports it in `request.ip`) lies in one of `ranges`. Node's
  * BlockList does the matching: IPv4 and IPv6, host bits beyond the prefix ignored, and an IPv4 client
  * that reaches a dual-stack socket as `::ffff:203.0.113.7` matched against IPv4 ranges. No address
  * (the socket already gone) matches nothing.

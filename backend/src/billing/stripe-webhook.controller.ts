@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { CardTopUpOnGuard } from '#src/billing/card-top-up.guard.js';
 import { type StripeWebhookAnswer, StripeWebhookService } from '#src/billing/stripe-webhook.service.js';
 import { Public } from '#src/common/auth.decorators.js';
@@ -20,7 +20,10 @@ export class StripeWebhookController {
 
   @Post('webhook')
   @HttpCode(HttpStatus.OK)
-  receive(@Req() request: Request, @Headers('stripe-signature') signature?: string): Promise<StripeWebhookAnswer> {
+  receive(
+    @Req() request: FastifyRequest,
+    @Headers('stripe-signature') signature?: string,
+  ): Promise<StripeWebhookAnswer> {
     return this.webhook.receive(signedBodyOf(request), signature);
   }
 }

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toOpenAiError } from '#src/ai/openai/openai-format.js';
 import { AppError } from '#src/common/app-error.js';
 import { errorCodeForHttpStatus, httpStatusForErrorCode } from '#src/common/error-status.js';
@@ -7,16 +7,17 @@ import { requestIdOf } from '#src/common/request-id.js';
 import { type ErrorBody, ErrorCode } from '#src/contract/index.js';
 import { isDatabaseUnavailable, SqlState, sqlStateOf } from '#src/database/sql-state.js';
 
-/** Errors thrown by Express middleware (body-parser) carry their status on the error itself. */
+/** Errors of the console's file server (`@fastify/send`, http-errors) carry their status on the error itself. */
 interface HttpLikeError {
   status?: unknown;
   statusCode?: unknown;
-  type?: unknown;
   expose?: unknown;
 }
 
-/** The OpenAI-compatible API (routing ignores case). */
-const isOpenAiPath = (path: string): boolean => /^\/v1(\/|$)/i.test(path);
+/** The OpenAI-compatible API (routing ignores case); `url` is the request target, query included. */
+const isOpenAiPath = (url: string): boolean => /^\/v1(\/|\?|$)/i.test(url);
+
+const pathOf = (url: string): string => url.split('?', 1)[0] ?? url;
 
 /** PostgreSQL refusing a character: `text` cannot hold U+0000, nor the encoding an unpaired surrogate. */
 const unstorableTextStates = new Set<string>([SqlState.CharacterNotInRepertoire, SqlState.UntranslatableCharacter]);
@@ -58,34 +59,37 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const requestId = requestIdOf(request);
     const body = this.toBody(exception, requestId);
 
     if (body.code === ErrorCode.Internal) {
-      this.logger.error({ err: exception, requestId, method: request.method, path: request.path }, 'Unhandled error');
+      this.logger.error(
+        { err: exception, requestId, method: request.method, path: pathOf(request.url) },
+        'Unhandled error',
+      );
     } else if (body.code === ErrorCode.ServiceUnavailable && !(exception instanceof HttpException)) {
       this.logger.warn({ err: exception, requestId }, 'Database unavailable');
     }
-    if (response.headersSent) {
+    if (reply.raw.headersSent) {
       // A streamed response already started; all that is left is to end it.
-      response.end();
+      if (!reply.raw.writableEnded) reply.raw.end();
       return;
     }
-    response.setHeader('X-Request-Id', requestId);
+    reply.header('X-Request-Id', requestId);
     // Errors raised before a /v1 route runs (the body parser's 413, 415, bad JSON) reach this global
     // filter, not the route's own: OpenAI clients get OpenAI's error shape from them too.
-    if (isOpenAiPath(request.path)) {
-      response.status(body.statusCode).json(toOpenAiError(body));
+    if (isOpenAiPath(request.url)) {
+      void reply.status(body.statusCode).send(toOpenAiError(body));
       return;
     }
-    this.send(response, body);
+    this.send(reply, body);
   }
 
   /** Writes the error; the OpenAI-compatible routes override this to answer in OpenAI's shape. */
-  protected send(response: Response, body: ErrorBody): void {
-    response.status(body.statusCode).json(body);
+  protected send(reply: FastifyReply, body: ErrorBody): void {
+    void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown, requestId: string): ErrorBody {
@@ -114,10 +118,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const httpLike = (typeof exception === 'object' && exception !== null ? exception : {}) as HttpLikeError;
     const status = typeof httpLike.status === 'number' ? httpLike.status : httpLike.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500 && httpLike.expose === true) {
-      const code =
-        httpLike.type === 'entity.parse.failed' ? ErrorCode.ValidationFailed : errorCodeForHttpStatus(status);
-      const message = httpLike.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : undefined;
-      return this.body(code, message, requestId);
+      return this.body(errorCodeForHttpStatus(status), undefined, requestId);
     }
     return this.body(ErrorCode.Internal, undefined, requestId);
   }

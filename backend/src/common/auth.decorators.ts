@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { OpenApiSecurity } from '#src/common/openapi.js';
 import type { Role } from '#src/contract/index.js';
 
@@ -51,13 +51,13 @@ export function bearerTokenOf(authorization: string | undefined): string | undef
  * Only on routes that accept no API key, where the guard has verified this very token.
  */
 export const AccessToken = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const token = bearerTokenOf(context.switchToHttp().getRequest<Request>().headers.authorization);
+  const token = bearerTokenOf(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
   if (token === undefined) throw new Error('AccessToken used on a route without a bearer token');
   return token;
 });
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedUser => {
-  const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;
+  const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>().user;
   if (user === undefined) throw new Error('CurrentUser used on a route without authentication');
   return user;
 });

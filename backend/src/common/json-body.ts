@@ -1,5 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { IncomingMessage } from 'node:http';
+import type { Readable, Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
 
@@ -43,9 +46,9 @@ const SIGNED_BODY_MEMBERS = 10_000;
 const routeOf = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
 
 /** The bytes of each chat body as received, until the request is gone. */
-const chatBodies = new WeakMap<IncomingMessage, Buffer>();
+const chatBodies = new WeakMap<FastifyRequest, Buffer>();
 /** Likewise for the bodies of `signedBodyPaths`. */
-const signedBodies = new WeakMap<IncomingMessage, Buffer>();
+const signedBodies = new WeakMap<FastifyRequest, Buffer>();
 
 /**
  * A chat body exactly as the client sent it. Chats forward fields upstream as sent, but the
@@ -53,12 +56,12 @@ const signedBodies = new WeakMap<IncomingMessage, Buffer>();
  * body in place (so that class-transformer cannot be led into prototype pollution): a fresh parse of
  * these bytes is what is forwarded (`@RawBody()`), and checked once more before it is.
  */
-export function chatBodyOf(request: IncomingMessage): Buffer | undefined {
+export function chatBodyOf(request: FastifyRequest): Buffer | undefined {
   return chatBodies.get(request);
 }
 
 /** A signed body (a Stripe event) exactly as received, for verifying its signature; undefined without one. */
-export function signedBodyOf(request: IncomingMessage): Buffer | undefined {
+export function signedBodyOf(request: FastifyRequest): Buffer | undefined {
   return signedBodies.get(request);
 }
 
@@ -142,6 +145,8 @@ function hasBody(request: IncomingMessage): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length > 0);
 }
 
+const mediaTypeOf = (contentType: string): string => (contentType.split(';')[0] ?? '').trim().toLowerCase();
+
 /** `application/json` with no charset or UTF-8, the only form RFC 8259 allows between systems. */
 function isJson(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
@@ -153,53 +158,191 @@ function isJson(contentType: string | undefined): boolean {
   });
 }
 
-type Next = (error?: unknown) => void;
+const notJson = (): AppError =>
+  new AppError(ErrorCode.UnsupportedMediaType, 'Send the body as JSON: Content-Type application/json (UTF-8).');
 
 /**
- * Runs before the parser: a body that is not JSON is 415 (it would otherwise reach the routes as
- * an empty body, or as text the parser decoded from another charset), and a declared length over
- * the route's limit is 413 at once, closing the connection rather than reading the body first.
+ * The limits of the route a request matched (its pattern, so that no spelling of the path gets
+ * another route's limits), or of its path when no route matched.
+ */
+function limitsOf(request: FastifyRequest, configuredBytes: number): BodyLimits {
+  const url = request.routeOptions.url ?? request.url;
+  const query = url.indexOf('?');
+  return bodyLimitsFor(query === -1 ? url : url.slice(0, query), configuredBytes);
+}
+
+/**
+ * Runs before any body is read, for every method and unknown routes too: a body that is not JSON is
+ * 415 (it would otherwise reach the routes as an empty body, or as text decoded from another
+ * charset), and a declared length over the route's limit is 413 at once, closing the connection
+ * rather than reading the body first.
  */
 function admitBody(configuredBytes: number) {
-  return (request: IncomingMessage & { path?: string }, response: ServerResponse, next: Next): void => {
-    if (!hasBody(request)) {
-      next();
+  return (request: FastifyRequest, reply: FastifyReply, _payload: unknown, done: (error?: AppError) => void): void => {
+    const raw = request.raw;
+    if (!hasBody(raw)) {
+      done();
       return;
     }
-    if (!isJson(request.headers['content-type'])) {
-      next(
-        new AppError(ErrorCode.UnsupportedMediaType, 'Send the body as JSON: Content-Type application/json (UTF-8).'),
-      );
+    if (!isJson(raw.headers['content-type'])) {
+      done(notJson());
       return;
     }
-    const limits = bodyLimitsFor(request.path ?? request.url ?? '/', configuredBytes);
-    const length = declaredLength(request);
+    const limits = limitsOf(request, configuredBytes);
+    const length = declaredLength(raw);
     if (length !== undefined && length > limits.bytes) {
-      response.setHeader('Connection', 'close');
-      next(tooLarge(limits));
+      reply.header('Connection', 'close');
+      done(tooLarge(limits));
       return;
     }
-    next();
+    done();
   };
 }
 
 /**
- * JSON bodies, bounded per route (bodyLimitsFor): bytes, then nesting depth and member count
- * checked on the raw bytes before `JSON.parse`, so class-transformer and class-validator only ever
- * see bodies whose work is bounded. body-parser reads at most the largest route limit; `verify`
- * applies each route's own (a body sent without a length is only measured once read).
+ * Decoders of the standard Content-Encodings a client may compress a body with (zstd only where this
+ * Node has it; Node 20 has not).
  */
-export function useJsonBodies(app: NestExpressApplication, configuredBytes: number): void {
-  app.use(admitBody(configuredBytes));
-  app.useBodyParser('json', {
-    limit: configuredBytes,
-    verify: (request: IncomingMessage & { path?: string }, _response: ServerResponse, body: Buffer) => {
-      const path = request.path ?? request.url ?? '/';
-      const limits = bodyLimitsFor(path, configuredBytes);
-      if (body.length > limits.bytes) throw tooLarge(limits);
-      checkJsonShape(body, limits);
-      if (chatPaths.has(routeOf(path))) chatBodies.set(request, body);
-      if (signedBodyPaths.has(routeOf(path))) signedBodies.set(request, body);
-    },
-  });
+const decoders = new Map<string, () => Transform>([
+  ['gzip', () => zlib.createGunzip()],
+  ['deflate', () => zlib.createInflate()],
+  ['br', () => zlib.createBrotliDecompress()],
+]);
+const createZstdDecompress = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+if (createZstdDecompress !== undefined) decoders.set('zstd', createZstdDecompress);
+
+/** The body's bytes as sent, decoded; 415 for an encoding we do not know. */
+function decodedStream(request: IncomingMessage): Readable {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return request;
+  const decoder = decoders.get(encoding);
+  if (decoder === undefined) {
+    throw new AppError(
+      ErrorCode.UnsupportedMediaType,
+      'Send the body as JSON: Content-Type application/json, UTF-8, no or a standard Content-Encoding.',
+    );
+  }
+  return request.pipe(decoder());
+}
+
+/**
+ * Reads a body, decoded, up to the route's byte limit (a body sent without a length is only measured
+ * as it arrives, and a compressed one once inflated); a longer one is 413 as soon as it passes it.
+ */
+function readBody(
+  request: IncomingMessage,
+  limits: BodyLimits,
+  done: (error: Error | null, body?: Buffer) => void,
+): void {
+  let stream: Readable;
+  try {
+    stream = decodedStream(request);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const finish = (error: Error | null, body?: Buffer): void => {
+    stream.removeListener('data', onData);
+    stream.removeListener('end', onEnd);
+    stream.removeListener('error', onError);
+    if (error !== null && stream !== request) {
+      request.unpipe();
+      stream.destroy();
+    }
+    done(error, body);
+  };
+  function onData(chunk: Buffer): void {
+    received += chunk.length;
+    if (received > limits.bytes) finish(tooLarge(limits));
+    else chunks.push(chunk);
+  }
+  function onEnd(): void {
+    finish(null, Buffer.concat(chunks, received));
+  }
+  function onError(): void {
+    // A connection cut mid-body, or compressed data that does not inflate.
+    finish(new AppError(ErrorCode.ValidationFailed, 'The request body could not be read.'));
+  }
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const notValidJson = (): AppError => new AppError(ErrorCode.ValidationFailed, 'The request body is not valid JSON.');
+
+/** The first character that is not JSON whitespace (RFC 8259: space, tab, line feed, carriage return). */
+function firstSignificant(text: string): string | undefined {
+  for (const char of text) {
+    if (char !== ' ' && char !== '\t' && char !== '\n' && char !== '\r') return char;
+  }
+  return undefined;
+}
+
+/**
+ * A body's JSON: an object or an array (a bare string or number is no request of ours), a UTF-8
+ * byte-order mark ignored, an empty body read as `{}`.
+ */
+function parseJson(body: Buffer): unknown {
+  const text = (body.subarray(0, 3).equals(UTF8_BOM) ? body.subarray(3) : body).toString('utf8');
+  if (text.length === 0) return {};
+  const first = firstSignificant(text);
+  if (first !== '{' && first !== '[') throw notValidJson();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw notValidJson();
+  }
+}
+
+/**
+ * The one body parser, for every content type (admitBody has refused all but JSON): bytes, then
+ * nesting depth and member count checked on the raw bytes before `JSON.parse`, so class-transformer
+ * and class-validator only ever see bodies whose work is bounded. Chats and signed bodies keep their
+ * bytes (chatBodyOf, signedBodyOf).
+ */
+function parseBody(configuredBytes: number) {
+  return (request: FastifyRequest, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => {
+    if (!hasBody(payload)) {
+      // A declared empty body: `{}` when it is declared JSON, as an empty JSON body reads; else none.
+      const contentType = payload.headers['content-type'];
+      const emptyJson = declaredLength(payload) === 0 && mediaTypeOf(contentType ?? '') === 'application/json';
+      if (emptyJson && !isJson(contentType)) done(notJson());
+      else done(null, emptyJson ? {} : undefined);
+      return;
+    }
+    const limits = limitsOf(request, configuredBytes);
+    readBody(payload, limits, (error, body) => {
+      if (error !== null || body === undefined) {
+        done(error);
+        return;
+      }
+      let parsed: unknown;
+      try {
+        checkJsonShape(body, limits);
+        parsed = parseJson(body);
+      } catch (parseError) {
+        done(parseError as Error);
+        return;
+      }
+      const route = routeOf(request.routeOptions.url ?? '');
+      if (chatPaths.has(route)) chatBodies.set(request, body);
+      if (signedBodyPaths.has(route)) signedBodies.set(request, body);
+      done(null, parsed);
+    });
+  };
+}
+
+/**
+ * JSON bodies, bounded per route (bodyLimitsFor). Fastify's own parsers are replaced: they know
+ * neither the per-route limits nor the shape checks, and would answer other content types with an
+ * error of their own.
+ */
+export function useJsonBodies(app: NestFastifyApplication, configuredBytes: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('preParsing', admitBody(configuredBytes));
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', parseBody(configuredBytes));
 }

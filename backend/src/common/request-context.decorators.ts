@@ -1,11 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chatBodyOf } from '#src/common/json-body.js';
 import { requestIdOf } from '#src/common/request-id.js';
 
 /** The request's id (X-Request-Id), for logs and usage rows. */
 export const RequestId = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
-  requestIdOf(context.switchToHttp().getRequest<Request>()),
+  requestIdOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );
 
 /**
@@ -13,7 +13,7 @@ export const RequestId = createParamDecorator((_data: unknown, context: Executio
  * (an upstream AI call) can be abandoned, and not charged.
  */
 export const ClientGone = createParamDecorator((_data: unknown, context: ExecutionContext): AbortSignal => {
-  const response = context.switchToHttp().getResponse<Response>();
+  const response = context.switchToHttp().getResponse<FastifyReply>().raw;
   const controller = new AbortController();
   response.once('close', () => {
     if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
@@ -27,6 +27,6 @@ export const ClientGone = createParamDecorator((_data: unknown, context: Executi
  * it beside the validated `@Body()` DTO, and check what is forwarded (`checkForwardedChat`).
  */
 export const RawBody = createParamDecorator((_data: unknown, context: ExecutionContext): Record<string, unknown> => {
-  const bytes = chatBodyOf(context.switchToHttp().getRequest<Request>());
+  const bytes = chatBodyOf(context.switchToHttp().getRequest<FastifyRequest>());
   return bytes === undefined ? {} : (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
 });

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpHeader } from '#src/contract/index.js';
 
 // A client-sent id is echoed only when it is short and plain, so it cannot smuggle text into logs.
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
-// pino-http types `id` loosely; this module only ever stores strings there.
-type RequestWithId = IncomingMessage & { id?: unknown };
+/**
+ * Node's request (Fastify's `genReqId` and pino-http see it) or Fastify's (guards, filters): both
+ * carry the headers, and `id` once assigned. pino-http types `id` loosely; only strings are stored.
+ */
+interface RequestWithId {
+  id?: unknown;
+  headers: IncomingHttpHeaders;
+}
 
 /** The request's id: the one already assigned, else the client's `X-Request-Id`, else a new UUID. */
 export function requestIdOf(request: RequestWithId): string {
@@ -18,10 +25,11 @@ export function requestIdOf(request: RequestWithId): string {
 }
 
 /**
- * Express middleware, mounted before body parsing so that every response, a 413 included, carries
- * `X-Request-Id`.
+ * A request hook, run before any body is read, so that every response, a 413 included, carries
+ * `X-Request-Id`. Set on the Node response, not the reply: the answers routes write themselves
+ * (streams, CSV exports) carry it too.
  */
-export function requestIdMiddleware(request: RequestWithId, response: ServerResponse, next: () => void): void {
-  response.setHeader('X-Request-Id', requestIdOf(request));
-  next();
+export function setRequestIdHeader(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  reply.raw.setHeader('X-Request-Id', request.id);
+  done();
 }

@@ -160,7 +160,7 @@ export class AppConfigService {
     return this.get('BODY_LIMIT_BYTES');
   }
 
-  /** Express's `trust proxy` (validated at boot, so the fallback is never taken). */
+  /** The HTTP server's `trustProxy` (validated at boot, so the fallback is never taken). */
   get trustProxy(): TrustProxy {
     return parseTrustProxy(this.get('TRUST_PROXY')) ?? false;
   }

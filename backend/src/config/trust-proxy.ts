@@ -4,7 +4,7 @@ import { registerDecorator } from 'class-validator';
 /**
  * `TRUST_PROXY` (README, Configuration): whose `X-Forwarded-For` to believe. A hop count (`1`: the one proxy in
  * front of us, whoever it is), or a comma-separated list of proxy addresses and CIDR ranges, IPv4 or
- * IPv6. Unset: nobody's; the client is the socket's peer. The result is Express's `trust proxy`.
+ * IPv6. Unset: nobody's; the client is the socket's peer. The result is the HTTP server's `trustProxy`.
  */
 export type TrustProxy = false | number | string[];
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '#src/common/app-error.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { ErrorCode } from '#src/contract/index.js';
@@ -33,7 +33,7 @@ export class MetricsAccessGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (this.tokenDigest === undefined) {
       if (isLoopback(request.ip)) return true;
       throw new AppError(

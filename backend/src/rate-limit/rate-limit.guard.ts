@@ -1,6 +1,6 @@
 import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '#src/common/app-error.js';
 import { ErrorCode } from '#src/contract/index.js';
 import { CREDENTIAL_LIMITS, rateLimitsOf } from '#src/rate-limit/rate-limit.decorator.js';
@@ -37,7 +37,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
+    void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(retryAfterSeconds));
     throw new AppError(ErrorCode.RateLimited, `Too many requests; retry in ${retryAfterSeconds} s.`);
   }
 }

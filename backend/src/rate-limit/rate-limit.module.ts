@@ -3,7 +3,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { Logger, Module } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '#src/common/auth.decorators.js';
 import { AppConfigService } from '#src/config/app-config.service.js';
 import { RateLimitName, rateLimitsOf } from '#src/rate-limit/rate-limit.decorator.js';
@@ -11,10 +11,10 @@ import { RateLimitName, rateLimitsOf } from '#src/rate-limit/rate-limit.decorato
 const ONE_MINUTE_MS = 60_000;
 const reflector = new Reflector();
 
-// Express types the body as `any`; the trackers read it as the untrusted input it is.
-type TrackedRequest = Omit<Request, 'body'> & { user?: AuthenticatedUser; body?: unknown };
+// The trackers read the body as the untrusted input it is.
+type TrackedRequest = FastifyRequest & { user?: AuthenticatedUser };
 
-const clientIp = (request: TrackedRequest): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
+const clientIp = (request: TrackedRequest): string => request.ip;
 
 /**
  * Each limit counts per its own key; all are per minute, with limits from the environment. The key

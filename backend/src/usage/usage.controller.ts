@@ -1,8 +1,9 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { StatsQueryDto } from '#src/usage/dto/stats-query.dto.js';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
+import { takeOverResponse } from '#src/common/raw-response.js';
 import type { ListResponse, UsageItem, UsageStatsResponse } from '#src/contract/index.js';
 import { UsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
 import { usageExportFileName } from '#src/usage/usage-csv.js';
@@ -33,9 +34,9 @@ export class UsageController {
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: UsageQueryDto,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
-    response.status(200).set({
+    const response = takeOverResponse(reply, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${usageExportFileName()}"`,
     });

@@ -47,7 +47,7 @@ describe('OpenAPI document', () => {
 
   it('lists every route the app serves, with its method', () => {
     const served = registeredRoutes(testApp.app)
-      // The product's routes; Express's own catch-all layers and /docs itself are not API.
+      // The product's routes; the console's files and /docs itself are not API.
       .filter((route) => /^\/(api|v1|health)(\/|$)/.test(route.path))
       .map((route) => `${route.method} ${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     const documented = Object.entries(document.paths).flatMap(([path, operations]) =>

@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
 import type { INestApplication, Type } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { AppModule } from '#src/app.module.js';
-import { appCreateOptions, configureApp } from '#src/app.setup.js';
+import { appCreateOptions, configureApp, createHttpAdapter } from '#src/app.setup.js';
+import { AppConfigService } from '#src/config/app-config.service.js';
 import { LOG_DESTINATION } from '#src/logging/log-destination.js';
+import { recordRoutes } from '#test/support/routes.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.js';
 
 export interface TestApp {
@@ -64,7 +66,7 @@ export async function createTestApp(
 
   const saved = { ...process.env };
   Object.assign(process.env, baseEnvironment, { DATABASE_URL: database.url }, options.env);
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   try {
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(), ...(options.extraModules ?? [])],
@@ -72,9 +74,17 @@ export async function createTestApp(
       .overrideProvider(LOG_DESTINATION)
       .useValue(logSink)
       .compile();
-    app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(appCreateOptions));
+    app = configureApp(
+      moduleRef.createNestApplication<NestFastifyApplication>(
+        createHttpAdapter(moduleRef.get(AppConfigService)),
+        appCreateOptions,
+      ),
+    );
+    recordRoutes(app);
     try {
       await app.init();
+      // Fastify starts its plugins and seals its routes here; supertest then uses the bare server.
+      await app.getHttpAdapter().getInstance().ready();
     } catch (error) {
       // A refused boot (a test of it) must not leave its pool connected.
       await app.close().catch(() => undefined);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { ChatOutcome, StreamSink } from '#src/ai/chat-outcome.js';
 import type { OutputDelta } from '#src/ai/providers/ai-provider.js';
 import { toChunk, toOpenAiError, toUsageChunk } from '#src/ai/openai/openai-format.js';
+import { takeOverResponse } from '#src/common/raw-response.js';
 import type { ErrorCode } from '#src/contract/index.js';
 
 /**
@@ -12,9 +14,11 @@ import type { ErrorCode } from '#src/contract/index.js';
 export class OpenAiSseWriter implements StreamSink {
   private stream?: { id: string; model: string; created: number };
   private heartbeat?: NodeJS.Timeout;
+  /** Set by open(): until then the reply is Fastify's, and a failure is an ordinary error answer. */
+  private response?: ServerResponse;
 
   constructor(
-    private readonly response: Response,
+    private readonly reply: FastifyReply,
     private readonly includeUsage: boolean,
     /** Quiet this long, the stream sends an SSE comment so idle proxies keep the connection open. */
     private readonly heartbeatMs: number,
@@ -22,7 +26,7 @@ export class OpenAiSseWriter implements StreamSink {
 
   open(model: string): void {
     this.stream = { id: `chatcmpl-${randomUUID()}`, model, created: Math.floor(Date.now() / 1000) };
-    this.response.status(200).set({
+    this.response = takeOverResponse(this.reply, 200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
@@ -72,8 +76,9 @@ export class OpenAiSseWriter implements StreamSink {
   }
 
   private write(text: string): void {
-    if (this.response.writableEnded || this.response.destroyed) return;
-    this.response.write(text);
+    const response = this.response;
+    if (response === undefined || response.writableEnded || response.destroyed) return;
+    response.write(text);
     clearTimeout(this.heartbeat);
     this.heartbeat = setTimeout(() => {
       this.write(': keep-alive\n\n');
@@ -84,6 +89,6 @@ export class OpenAiSseWriter implements StreamSink {
   private end(): void {
     this.write('data: [DONE]\n\n');
     clearTimeout(this.heartbeat);
-    if (!this.response.writableEnded) this.response.end();
+    if (this.response !== undefined && !this.response.writableEnded) this.response.end();
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ChatService } from '#src/ai/chat.service.js';
 import { OpenAiChatRequestDto } from '#src/ai/openai/dto/openai-chat-request.dto.js';
 import { OpenAiExceptionFilter } from '#src/ai/openai/openai-exception.filter.js';
@@ -40,18 +40,14 @@ export class OpenAiController {
     @Headers(HttpHeader.IdempotencyKey) idempotencyKey: string | undefined,
     @RequestId() requestId: string,
     @ClientGone() clientGone: AbortSignal,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const context = { requestId, clientGone, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     if (body.stream === true) {
-      const sink = new OpenAiSseWriter(
-        response,
-        body.stream_options?.include_usage === true,
-        this.config.sseHeartbeatMs,
-      );
+      const sink = new OpenAiSseWriter(reply, body.stream_options?.include_usage === true, this.config.sseHeartbeatMs);
       await this.chats.stream(user, toChatInput(body, raw), context, sink);
       return;
     }
-    response.status(200).json(toCompletion(await this.chats.complete(user, toChatInput(body, raw), context)));
+    void reply.status(200).send(toCompletion(await this.chats.complete(user, toChatInput(body, raw), context)));
   }
 }

@@ -1,14 +1,14 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { addressAllowed } from '#src/api-keys/allowed-ips.js';
 import { ApiKeysService } from '#src/api-keys/api-keys.service.js';
 import { AuthErrors } from '#src/auth/auth.errors.js';
 import { ALLOWS_API_KEY, type AuthenticatedUser, bearerTokenOf, IS_PUBLIC } from '#src/common/auth.decorators.js';
 import { API_KEY_PREFIX } from '#src/contract/index.js';
 
-type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
+type AuthenticatedRequest = FastifyRequest & { user?: AuthenticatedUser };
 
 /**
  * Global: every route needs credentials unless it is `@Public()`. A bearer token that starts with
@@ -46,7 +46,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   /**
    * An unknown, revoked or expired key is 401; a key used from outside its `allowedIps` is 403. The
    * client's address is `request.ip`: the socket's peer, unless TRUST_PROXY names the proxies whose
-   * X-Forwarded-For Express may believe (docs/limits.md).
+   * X-Forwarded-For may be believed (docs/limits.md).
    */
   private async authenticateApiKey(
     key: string,

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthErrors } from '#src/auth/auth.errors.js';
 import { type AuthenticatedUser, REQUIRED_ROLES } from '#src/common/auth.decorators.js';
 import type { Role } from '#src/contract/index.js';
@@ -16,7 +16,7 @@ export class RolesGuard implements CanActivate {
       context.getClass(),
     ]);
     if (required === undefined || required.length === 0) return true;
-    const user = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>().user;
+    const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>().user;
     if (user === undefined || !required.includes(user.role)) {
       throw AuthErrors.forbidden();
     }
