@@ -25,7 +25,7 @@ const perRequestUs = flag('per-request-us');
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 
-/** The package or part a frame belongs to: `express`, `@nestjs/core`, `src/channels`, `node:http`, `(garbage collector)`. */
+/** The package or part a frame belongs to: `fastify`, `@nestjs/core`, `src/channels`, `node:http`, `(garbage collector)`. */
 function partOf({ url, functionName }) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const modules = url.lastIndexOf('/node_modules/');

@@ -185,6 +185,7 @@ async function main() {
   const backendEnv = {
     NODE_ENV: 'production',
     PORT: String(port),
+    LISTEN_ADDRESS: '127.0.0.1',
     DATABASE_URL: database.url,
     JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
     // Required in production since channel keys are stored encrypted (docs/channels.md): 32 bytes, base64.

@@ -32,7 +32,8 @@ async function bootstrap(): Promise<void> {
   );
   app.enableShutdownHooks();
   const config = app.get(AppConfigService);
-  await app.listen(config.port);
+  // Fastify, unlike Node's own default, would listen on localhost only: the address is LISTEN_ADDRESS's.
+  await app.listen(config.port, config.listenAddress);
   const demo = await app.get(ChannelRegistry).isDemoMode();
   app
     .get(Logger)

@@ -38,6 +38,10 @@ export class AppConfigService {
     return this.get('PORT');
   }
 
+  get listenAddress(): string {
+    return this.get('LISTEN_ADDRESS');
+  }
+
   get logLevel(): LogLevel {
     return this.get('LOG_LEVEL');
   }

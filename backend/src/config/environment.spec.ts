@@ -7,6 +7,7 @@ describe('validateEnvironment', () => {
     expect(environment).toMatchObject({
       NODE_ENV: 'development',
       PORT: 3000,
+      LISTEN_ADDRESS: '0.0.0.0',
       DEEPSEEK_BASE_URL: 'https://api.deepseek.com',
       AI_DEFAULT_MODEL: 'deepseek-flash',
       AI_TIMEOUT_MS: 600000,
@@ -31,6 +32,7 @@ describe('validateEnvironment', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ LISTEN_ADDRESS: 'localhost' }, 'LISTEN_ADDRESS'],
     [{ AI_TIMEOUT_MS: '10' }, 'AI_TIMEOUT_MS'],
     [{ SIGNUP_CREDITS: '-1' }, 'SIGNUP_CREDITS'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],

@@ -4,6 +4,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
+  IsIP,
   IsInt,
   IsOptional,
   IsString,
@@ -43,6 +44,13 @@ export class Environment {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /**
+   * The address the HTTP server listens on: every interface by default (a container's port is reached
+   * through its own interface); 127.0.0.1 keeps it to this machine.
+   */
+  @IsIP(undefined, { message: 'LISTEN_ADDRESS must be an IP address, such as 0.0.0.0 (every interface) or 127.0.0.1' })
+  LISTEN_ADDRESS = '0.0.0.0';
 
   /** Unset: the backend starts an embedded PostgreSQL with data under `DATA_DIR/postgres`. */
   @IsOptional()

@@ -57,7 +57,14 @@ export function startBackend(env: Record<string, string>): BackendProcess {
   let output = '';
   const child = spawn(process.execPath, [join(backendRoot, 'dist', 'main.js')], {
     cwd: backendRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'info', ...env },
+    // On loopback only, as every server of the tests.
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/root',
+      LOG_LEVEL: 'info',
+      LISTEN_ADDRESS: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
