@@ -64,11 +64,10 @@ async function probeLive(baseUrl: string): Promise<number> {
 /**
  * Issue #13's acceptance check: unauthenticated bodies built to be expensive (tens of thousands of
  * keys on the public logout route) must not stall the process. While a steady stream of them
- * arrives from four senders, liveness probes are not held up behind them: each such body used to
- * block the event loop for 2.5 s, so a probe waited on average over a second. The bounds separate
- * that from a process that is merely busy — the median of twenty probes under 500 ms, none as long
- * as 2 s — and are not a speed target (`npm run bench` measures speed): senders, server and probes
- * share this process and two cores, and a median of 108 ms was seen on a loaded CI machine.
+ * arrives, liveness probes answer in under 100 ms (the median of twenty), and none takes as long as
+ * one such body used to block the event loop (2.5 s; the bound here is 1 s). The median, not the
+ * worst: senders, server and probes share this process and two cores, so one probe may meet a GC
+ * pause or a busy scheduler (seen at ~230 ms under a parallel test run) without any body blocking.
  */
 describe('the event loop stays free while hostile bodies arrive', () => {
   let testApp: TestApp;
@@ -99,8 +98,8 @@ describe('the event loop stays free while hostile bodies arrive', () => {
       for (let probe = 0; probe < 20; probe += 1) latencies.push(await probeLive(baseUrl));
 
       const sorted = [...latencies].sort((a, b) => a - b);
-      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(500);
-      expect(sorted.at(-1)).toBeLessThan(2000);
+      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100);
+      expect(sorted.at(-1)).toBeLessThan(1000);
     } finally {
       sending = false;
       await Promise.all(senders);
