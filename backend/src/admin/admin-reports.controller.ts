@@ -4,9 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { AdminReportsService } from '#src/admin/admin-reports.service.js';
 import { StatsQueryDto } from '#src/usage/dto/stats-query.dto.js';
 import { Roles } from '#src/common/auth.decorators.js';
-import { takeOverResponse } from '#src/common/raw-response.js';
 import type { AdminUsageItem, ListResponse, StatsResponse } from '#src/contract/index.js';
 import { AdminUsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
+import { csvExportResponse } from '#src/usage/usage-csv.js';
 import { UsageService } from '#src/usage/usage.service.js';
 
 @ApiTags('admin')
@@ -27,11 +27,7 @@ export class AdminReportsController {
   /** The same rows as CSV with a header row, streamed (`limit` and `cursor` are ignored). */
   @Get('usage/export')
   async export(@Query() query: AdminUsageQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const response = takeOverResponse(reply, 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="usage-${new Date().toISOString().slice(0, 10)}.csv"`,
-    });
-    await this.reports.exportCsv(query, response);
+    await this.reports.exportCsv(query, csvExportResponse(reply));
   }
 
   /** Per-day series and totals over a range (UTC days), and the top users by credits. */

@@ -149,9 +149,11 @@ const mediaTypeOf = (contentType: string): string => (contentType.split(';')[0] 
 
 /** `application/json` with no charset or UTF-8, the only form RFC 8259 allows between systems. */
 function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const [mediaType = '', ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
-  if (mediaType !== 'application/json') return false;
+  if (contentType === undefined || mediaTypeOf(contentType) !== 'application/json') return false;
+  const parameters = contentType
+    .split(';')
+    .slice(1)
+    .map((part) => part.trim().toLowerCase());
   return parameters.every((parameter) => {
     const [name, value = ''] = parameter.split('=').map((part) => part.trim());
     return name !== 'charset' || ['utf-8', 'utf8', '"utf-8"'].includes(value);

@@ -1,6 +1,9 @@
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { FastifyReply } from 'fastify';
+import { takeOverResponse } from '#src/common/raw-response.js';
 import type { UsageRow } from '#src/usage/usage.repository.js';
 
 /** The first characters csv-stringify's `escape_formulas` prefixes with a quote. */
@@ -31,7 +34,15 @@ export const OWN_USAGE_COLUMNS = [
 export const ADMIN_USAGE_COLUMNS = ['id', 'createdAt', 'userId', 'email', ...OWN_USAGE_COLUMNS.slice(2)] as const;
 
 /** The `Content-Disposition` file name of a usage export made today (UTC). */
-export const usageExportFileName = (): string => `usage-${new Date().toISOString().slice(0, 10)}.csv`;
+const usageExportFileName = (): string => `usage-${new Date().toISOString().slice(0, 10)}.csv`;
+
+/** The Node response a usage export is streamed to: 200, CSV, saved as today's `usage-….csv`. */
+export function csvExportResponse(reply: FastifyReply): ServerResponse {
+  return takeOverResponse(reply, 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${usageExportFileName()}"`,
+  });
+}
 
 /**
  * Streams usage rows as CSV with a header row, a batch at a time and waiting whenever the client

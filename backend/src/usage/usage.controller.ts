@@ -3,10 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { StatsQueryDto } from '#src/usage/dto/stats-query.dto.js';
 import { AllowApiKey, type AuthenticatedUser, CurrentUser } from '#src/common/auth.decorators.js';
-import { takeOverResponse } from '#src/common/raw-response.js';
 import type { ListResponse, UsageItem, UsageStatsResponse } from '#src/contract/index.js';
 import { UsageQueryDto } from '#src/usage/dto/usage-query.dto.js';
-import { usageExportFileName } from '#src/usage/usage-csv.js';
+import { csvExportResponse } from '#src/usage/usage-csv.js';
 import { UsageService } from '#src/usage/usage.service.js';
 
 @ApiTags('usage')
@@ -36,10 +35,6 @@ export class UsageController {
     @Query() query: UsageQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const response = takeOverResponse(reply, 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${usageExportFileName()}"`,
-    });
-    await this.usage.exportOwn(user.id, query, response);
+    await this.usage.exportOwn(user.id, query, csvExportResponse(reply));
   }
 }
